@@ -108,6 +108,8 @@ export interface Sha256 {
 
 export interface CryptoPort {
   sha256(): Sha256;
+  /** MD5 of `data`, 16 bytes: only for the partition table's own checksum entry. */
+  md5(data: Uint8Array): Uint8Array;
   /**
    * ECDSA P-256 over SHA-256 of `message`.
    * @param publicKey uncompressed point, 65 bytes (0x04 || X || Y)
