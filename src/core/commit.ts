@@ -23,7 +23,7 @@ export function commitFromStaging(ctx: Context, index: number): void {
   const expected = checkStagingCopy(ctx, index, from);
   const count = Math.ceil(image.size / SECTOR_SIZE);
   const changed = (i: number): boolean => sectorChanged(ctx, index, from, i);
-  for (let run = nextRun(0, count, changed); run; run = nextRun(run.end, count, changed)) {
+  for (let run = nextRun(0, count, changed); run; run = nextRun(run.resume, count, changed)) {
     writeRun(ctx, index, from, run.first, run.end);
     progress(ctx, 'commit', image.name, Math.min(run.end * SECTOR_SIZE, image.size), image.size);
   }

@@ -20,17 +20,19 @@ export function isErased(a: Uint8Array, length: number): boolean {
 /**
  * The run of changed sectors that starts at the first changed sector at or
  * after `from`, as sector indices `[first, end)`, or undefined when none of
- * `[from, count)` changed. `changed(i)` is asked once per sector, in order.
- * Sectors 0..7 with 2, 3, 4 and 6 changed: from 0 -> [2, 5); from 5 -> [6, 7).
+ * `[from, count)` changed. `resume` is where to look for the next run: past
+ * `end`, which is known unchanged, so `changed(i)` is asked once per sector,
+ * in order. Sectors 0..7 with 2, 3, 4 and 6 changed: from 0 -> [2, 5), resume
+ * 6; from 6 -> [6, 7), resume 8.
  */
-export function nextRun(from: number, count: number, changed: (i: number) => boolean): { first: number; end: number } | undefined {
+export function nextRun(from: number, count: number, changed: (i: number) => boolean): { first: number; end: number; resume: number } | undefined {
   let i = from;
   while (i < count && !changed(i)) i++;
   if (i === count) return undefined;
   const first = i;
   i++;
   while (i < count && changed(i)) i++;
-  return { first, end: i };
+  return { first, end: i, resume: Math.min(i + 1, count) };
 }
 
 /**
