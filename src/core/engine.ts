@@ -10,6 +10,7 @@ import type { SourceFacts } from './destination-checks';
 import { makePlan } from './plan';
 import type { Plan } from './plan-types';
 import { executePlan } from './execute';
+import type { ExecuteOptions } from './execute';
 import { hex } from './errors';
 
 export interface EngineOptions {
@@ -17,8 +18,8 @@ export interface EngineOptions {
   forceStaging?: boolean;
   /** Called once with the plan before its first step, e.g. to journal it. */
   onPlan?: (plan: Plan) => void;
-  /** Called after each step completes, e.g. to journal its index. */
-  onStepDone?: (index: number, plan: Plan) => void;
+  /** Called after each step completes; see `ExecuteOptions.onStepDone`. */
+  onStepDone?: ExecuteOptions['onStepDone'];
 }
 
 /**

@@ -23,8 +23,13 @@ export interface ExecuteOptions {
   fromStep?: number;
   /** SHA-256 (hex) measured per image by earlier runs, for images the job gave no hash. */
   measured?: Array<string | null>;
-  /** Called after each step completes, e.g. to journal its index. */
-  onStepDone?: (index: number, plan: Plan) => void;
+  /**
+   * Called after each step completes, e.g. to journal its index. `measured`
+   * holds the SHA-256 of each image streamed so far: journal it too, or a
+   * resumed commit of an image the job gave no hash for cannot tell a damaged
+   * staging copy from a good one.
+   */
+  onStepDone?: (index: number, plan: Plan, measured: ReadonlyArray<string | null>) => void;
 }
 
 type StepRunner = (ctx: Context, image: number) => Promise<void>;
@@ -51,7 +56,7 @@ export async function executePlan(plan: Plan, platform: Platform, options: Execu
     platform.report.log('info', describeStep(plan, i));
     const step = plan.steps[i];
     await RUNNERS[step.kind](ctx, step.image);
-    options.onStepDone?.(i, plan);
+    options.onStepDone?.(i, plan, ctx.measured);
   }
   platform.report.progress({ phase: 'done', done: plan.images.length, total: plan.images.length });
   return result(ctx, platform.clock.now() - started);
