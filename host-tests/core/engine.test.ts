@@ -215,6 +215,26 @@ describe('streaming', () => {
   });
 });
 
+describe('logs', () => {
+  test('say why 64 KiB erases are not used for an unaligned destination', async () => {
+    const f = fixture();
+    f.url('data', STORAGE + 0x1000, bytesOf(0x20000, 1));
+    await runJob(f.job, f.platform);
+    expect(f.report.logs.some((l) => l.message.includes('not 64 KiB aligned'))).toBe(true);
+    const g = fixture();
+    g.url('data', STORAGE, bytesOf(0x20000, 1));
+    await runJob(g.job, g.platform);
+    expect(g.report.logs.some((l) => l.message.includes('not 64 KiB aligned'))).toBe(false);
+  });
+
+  test('say why an embedded image bound for an in-use destination is not staged', async () => {
+    const f = fixture();
+    f.resource('boot.bin', 0x1000, bytesOf(0x5000, 2), 0x40000);
+    await runJob(f.job, f.platform);
+    expect(f.report.logs.some((l) => l.message.includes('already in flash'))).toBe(true);
+  });
+});
+
 describe('progress', () => {
   test('plan, download, verify, commit, done; bytes rise to the total per image and phase', async () => {
     const f = fixture();

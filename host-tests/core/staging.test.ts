@@ -98,6 +98,11 @@ describe('a partition named by label', () => {
     expect(planCode(job('otadata'))).toBe('STAGING_IN_USE');
     expect(planCode(job('phy_init'))).toBe('STAGING_IN_USE');
   });
+  test('holding an embedded source is STAGING_IN_USE', () => {
+    const embedded = img(0x320000, 0x800, { source: { resource: 'payload' } });
+    const facts = [{}, { length: 0x800, flashRange: { address: 0x230000, size: 0x800 } }];
+    expect(planCode(job('storage', embedded), { facts })).toBe('STAGING_IN_USE');
+  });
   test('too small is STAGING_TOO_SMALL', () => {
     const table = [...standardTable(), part('tiny', 0x01, 0x06, 0x320000, 0x4000)];
     expect(planCode(job('tiny'), { partitions: table })).toBe('STAGING_TOO_SMALL');
