@@ -99,6 +99,8 @@ describe('resume by step index', () => {
     expect(await asyncCodeOf(() => executePlan({ ...p, version: 2 as 1 }, f.platform))).toBe('PLAN_INVALID');
     const badStep = { ...p, steps: [{ kind: 'format' as 'stage', image: 0 }] };
     expect(await asyncCodeOf(() => executePlan(badStep, f.platform))).toBe('PLAN_INVALID');
+    const inherited = { ...p, steps: [{ kind: 'toString' as 'stage', image: 0 }] };
+    expect(await asyncCodeOf(() => executePlan(inherited, f.platform))).toBe('PLAN_INVALID');
     const badImage = { ...p, steps: [{ kind: 'stage' as const, image: 9 }] };
     expect(await asyncCodeOf(() => executePlan(badImage, f.platform))).toBe('PLAN_INVALID');
     expect(f.flash.ops).toEqual([]);

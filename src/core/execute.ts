@@ -82,7 +82,7 @@ function checkPlan(plan: Plan, fromStep: number): void {
     throw new ReflashError('PLAN_INVALID', `resume at step ${fromStep}: the plan has ${plan.steps.length} steps`, { fromStep });
   }
   for (const step of plan.steps) {
-    if (!(step.kind in RUNNERS) || !plan.images[step.image]) {
+    if (!Object.prototype.hasOwnProperty.call(RUNNERS, step.kind) || !plan.images[step.image]) {
       throw new ReflashError('PLAN_INVALID', `plan step ${JSON.stringify(step)} names no known action or image`);
     }
   }

@@ -12,13 +12,12 @@
  * refused with SIZE_MISMATCH as soon as it delivers one byte too many.
  */
 import { ReflashError } from './errors';
-import type { ByteSource, Sha256 } from './ports';
+import type { ByteSource, Phase, Sha256 } from './ports';
 import { SECTOR_SIZE, alignUp } from './regions';
 import { isErased, sameBytes, streamingEraseLength } from './sector-diff';
 import { progress } from './context';
 import type { Context } from './context';
 import type { PlannedImage } from './plan-types';
-import type { Phase } from './ports';
 import { toHex } from './verify';
 
 /** A source being read into `buffers.sector`; `io[start, end)` holds bytes not yet used. */
