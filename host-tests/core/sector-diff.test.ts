@@ -1,4 +1,4 @@
-import { isErased, nextRun, sameBytes, streamingEraseLength } from '../../src/core/sector-diff';
+import { isErased, isErasedWords, nextRun, sameBytes, sameWords, streamingEraseLength } from '../../src/core/sector-diff';
 
 describe('nextRun', () => {
   const runs = (flags: boolean[]) => {
@@ -30,6 +30,15 @@ describe('byte comparisons', () => {
   test('sameBytes looks at the first length bytes only', () => {
     expect(sameBytes(Uint8Array.of(1, 2, 3), Uint8Array.of(1, 2, 4), 2)).toBe(true);
     expect(sameBytes(Uint8Array.of(1, 2, 3), Uint8Array.of(1, 2, 4), 3)).toBe(false);
+  });
+  test('sameWords and isErasedWords look at every word', () => {
+    const a = new Uint32Array(1024).fill(0xffffffff);
+    const b = a.slice();
+    expect(sameWords(a, b)).toBe(true);
+    expect(isErasedWords(a)).toBe(true);
+    b[1023] = 0xfffffffe;
+    expect(sameWords(a, b)).toBe(false);
+    expect(isErasedWords(b)).toBe(false);
   });
   test('isErased', () => {
     expect(isErased(new Uint8Array(16).fill(0xff), 16)).toBe(true);

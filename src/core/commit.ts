@@ -6,7 +6,8 @@
  */
 import { ReflashError, hex } from './errors';
 import { BLOCK_SIZE, SECTOR_SIZE, isAligned } from './regions';
-import { nextRun, sameBytes } from './sector-diff';
+import { nextRun } from './sector-diff';
+import { sectorMatchesFlash } from './buffers';
 import { expectedHash, progress } from './context';
 import type { Context } from './context';
 import { checkReadBack, hashFlash } from './verify';
@@ -52,7 +53,7 @@ function sectorChanged(ctx: Context, index: number, from: number, i: number): bo
   const n = Math.min(SECTOR_SIZE, image.size - offset);
   ctx.platform.flash.read(from + offset, ctx.buffers.sector);
   ctx.platform.flash.read(image.destination + offset, ctx.buffers.flash);
-  return !sameBytes(ctx.buffers.sector, ctx.buffers.flash, n);
+  return !sectorMatchesFlash(ctx.buffers, n);
 }
 
 /** Erase sectors `[first, end)` of the destination in one call, then copy them from staging. */

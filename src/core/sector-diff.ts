@@ -11,9 +11,21 @@ export function sameBytes(a: Uint8Array, b: Uint8Array, length: number): boolean
   return true;
 }
 
+/** True when the word arrays are equal; both have the same length. */
+export function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** True when the first `length` bytes are 0xFF, as NOR flash reads after erase. */
 export function isErased(a: Uint8Array, length: number): boolean {
   for (let i = 0; i < length; i++) if (a[i] !== 0xff) return false;
+  return true;
+}
+
+/** True when every word is 0xFFFFFFFF: a whole erased sector, checked 4 bytes at a time. */
+export function isErasedWords(a: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0xffffffff) return false;
   return true;
 }
 

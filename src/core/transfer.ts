@@ -14,7 +14,8 @@
 import { ReflashError } from './errors';
 import type { ByteSource, Phase, Sha256 } from './ports';
 import { SECTOR_SIZE, alignUp } from './regions';
-import { isErased, sameBytes, streamingEraseLength } from './sector-diff';
+import { isErasedWords, streamingEraseLength } from './sector-diff';
+import { sectorMatchesFlash } from './buffers';
 import { progress } from './context';
 import type { Context } from './context';
 import type { PlannedImage } from './plan-types';
@@ -120,12 +121,12 @@ export async function streamToDestination(ctx: Context, source: ByteSource, inde
   return streamSectors(ctx, source, image, phase, (c, offset, n) => {
     const address = image.destination + offset;
     c.platform.flash.read(address, c.buffers.flash);
-    if (sameBytes(c.buffers.sector, c.buffers.flash, n)) {
+    if (sectorMatchesFlash(c.buffers, n)) {
       c.skipped[index]++;
       state.runUnderWay = false;
       return;
     }
-    if (address >= state.erasedEnd && !isErased(c.buffers.flash, SECTOR_SIZE)) {
+    if (address >= state.erasedEnd && !isErasedWords(c.buffers.flash32)) {
       const length = streamingEraseLength(address, extentEnd, state.runUnderWay);
       c.platform.flash.erase(address, length);
       state.erasedEnd = address + length;
