@@ -126,6 +126,20 @@ describe('in-use destinations', () => {
     expect(result.images[0]).toMatchObject({ staged: true, sectorsWritten: 3, sectorsSkipped: 3 });
   });
 
+  test('a commit over erased flash writes without erasing; a run with data in one sector is erased whole', async () => {
+    const f = fixture();
+    const boot = f.url('boot', 0x1000, bytesOf(0x5000, 5));
+    await runJob(f.job, f.platform);
+    expect(f.flash.snapshot(0x1000, boot.length)).toEqual(boot);
+    expect(opsIn(f, 0x1000, 0x5000).filter((o) => o.op === 'erase')).toEqual([]);
+
+    const g = fixture();
+    preload(g, 0x3000, 0x1000, 3); // one sector of the run holds data
+    g.url('boot', 0x1000, bytesOf(0x5000, 5));
+    await runJob(g.job, g.platform);
+    expect(opsIn(g, 0x1000, 0x5000).filter((o) => o.op === 'erase')).toEqual([{ op: 'erase', address: 0x1000, length: 0x5000 }]);
+  });
+
   test('a long changed run is erased with 64 KiB blocks (forceStaging onto an aligned slot)', async () => {
     const f = fixture();
     preload(f, STORAGE, 0x40000, 3);

@@ -6,7 +6,7 @@
  */
 import { ReflashError, hex } from './errors';
 import { BLOCK_SIZE, SECTOR_SIZE, isAligned } from './regions';
-import { nextRun } from './sector-diff';
+import { isErasedWords, nextRun } from './sector-diff';
 import { sectorMatchesFlash } from './buffers';
 import { expectedHash, progress } from './context';
 import type { Context } from './context';
@@ -23,9 +23,16 @@ export function commitFromStaging(ctx: Context, index: number): void {
   if (from === null) throw new ReflashError('PLAN_INVALID', `image "${image.name}" is committed from staging but has none`);
   const expected = checkStagingCopy(ctx, index, from);
   const count = Math.ceil(image.size / SECTOR_SIZE);
-  const changed = (i: number): boolean => sectorChanged(ctx, index, from, i);
+  // Set when a changed sector of the current run holds data: an all-erased run needs no erase.
+  let runHoldsData = false;
+  const changed = (i: number): boolean => {
+    if (!sectorChanged(ctx, index, from, i)) return false;
+    runHoldsData = runHoldsData || !isErasedWords(ctx.buffers.flash32);
+    return true;
+  };
   for (let run = nextRun(0, count, changed); run; run = nextRun(run.resume, count, changed)) {
-    writeRun(ctx, index, from, run.first, run.end);
+    writeRun(ctx, index, from, run.first, run.end, runHoldsData);
+    runHoldsData = false;
     progress(ctx, 'commit', image.name, Math.min(run.end * SECTOR_SIZE, image.size), image.size);
   }
   ctx.skipped[index] = count - ctx.written[index];
@@ -56,8 +63,8 @@ function sectorChanged(ctx: Context, index: number, from: number, i: number): bo
   return !sectorMatchesFlash(ctx.buffers, n);
 }
 
-/** Erase sectors `[first, end)` of the destination in one call, then copy them from staging. */
-function writeRun(ctx: Context, index: number, from: number, first: number, end: number): void {
+/** Erase sectors `[first, end)` of the destination in one call (unless already erased), then copy them from staging. */
+function writeRun(ctx: Context, index: number, from: number, first: number, end: number, erase: boolean): void {
   const image = ctx.plan.images[index];
   const address = image.destination + first * SECTOR_SIZE;
   const length = (end - first) * SECTOR_SIZE;
@@ -65,7 +72,7 @@ function writeRun(ctx: Context, index: number, from: number, first: number, end:
     ctx.platform.report.log('debug',
       `image "${image.name}": run ${hex(address)}+${hex(length)} starts off a 64 KiB boundary: its head is erased by 4 KiB sectors`);
   }
-  ctx.platform.flash.erase(address, length);
+  if (erase) ctx.platform.flash.erase(address, length);
   for (let i = first; i < end; i++) {
     const offset = i * SECTOR_SIZE;
     const n = Math.min(SECTOR_SIZE, image.size - offset);
