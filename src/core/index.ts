@@ -1,4 +1,11 @@
-/** The engine's public API. */
+/**
+ * The engine's public API.
+ *
+ * `runJob(job, platform)` does everything: probe sources, `makePlan` (pure;
+ * every refusal happens here), then `executePlan`. A journal (later) calls
+ * `makePlan` once, stores the Plan (plain JSON), and after a power cut calls
+ * `executePlan(plan, platform, { fromStep, measured })` to continue.
+ */
 export { runJob } from './engine';
 export type { EngineOptions } from './engine';
 export { makePlan, describeStep } from './plan';
