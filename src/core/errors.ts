@@ -48,6 +48,12 @@ export const ErrorCodes = {
   FLASH_PROTECTED: 'flash operation refused over a protected region',
   FLASH_NOT_ERASED: 'write over bytes that are not erased',
   FLASH_IO: 'the flash driver reported an error',
+
+  // journal
+  JOURNAL_PLAN_TOO_BIG: 'the plan does not fit the journal sector',
+  JOURNAL_CORRUPT: 'a journal with a valid header holds an unreadable plan',
+  JOURNAL_INCONSISTENT: 'the journal records contradict each other',
+  JOURNAL_FULL: 'no record slot is left in the journal',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
