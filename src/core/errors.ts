@@ -23,8 +23,10 @@ export const ErrorCodes = {
   STAGING_NOT_FOUND: 'the named staging partition does not exist',
   STAGING_RUNNING: 'the staging partition is the running app',
   STAGING_OVERLAP: 'the staging partition overlaps a destination',
+  STAGING_IN_USE: 'the staging partition holds what the device needs to boot or to run the job',
   STAGING_TOO_SMALL: 'the staged images do not fit the staging partition',
   SOURCE_OVERLAP: 'an embedded source overlaps its destination',
+  PLAN_INVALID: 'a plan handed to the executor is malformed or of another version',
 
   // sources
   SOURCE_NOT_FOUND: 'the source does not exist (HTTP 404, unknown resource)',
