@@ -61,6 +61,12 @@ export interface PartitionTableOptions {
   tableOffset?: number;
   /** Refuse a table without an MD5 entry. */
   requireMd5?: boolean;
+  /**
+   * Apply only what the bootloader's esp_partition_table_verify() checks
+   * (magic, MD5, end marker, each entry inside the flash), to model what
+   * boots; by default gen_esp32part's layout rules apply too.
+   */
+  bootloaderRules?: boolean;
 }
 
 export interface PartitionTableInfo {
@@ -71,7 +77,6 @@ export interface PartitionTableInfo {
   md5: { stored: string; computed: string } | undefined;
   /** Bytes up to and including the end marker. */
   length: number;
-  /** Flags bits other than encrypted/readonly, per entry index (newer format?). */
   checks: Check[];
 }
 
@@ -152,7 +157,16 @@ export function parsePartitionTable(bytes: Uint8Array, opts: PartitionTableOptio
     checks.push(warn('md5', 'partition table has no MD5 entry: corruption would go unnoticed'));
   }
   checks.push(pass('entries', `${entries.length} partitions, end marker at entry ${end}`));
-  validatePartitions(entries, { ...opts, checks });
+  if (opts.bootloaderRules) {
+    const flash = opts.flashSize;
+    for (const p of entries) {
+      if (flash !== undefined && (p.address > flash || p.size > flash - p.address)) {
+        fail(checks, 'bounds', 'PTABLE_BOUNDS', `partition "${p.label}" ${hex(p.address)}+${hex(p.size)} exceeds the flash size ${hex(flash)}`, { address: p.address, size: p.size, flashSize: flash });
+      }
+    }
+  } else {
+    validatePartitions(entries, { ...opts, checks });
+  }
   return { format: 'partition-table', entries, md5Index, md5, length: (end + 1) * PTABLE_ENTRY_SIZE, checks };
 }
 
