@@ -181,6 +181,10 @@ describe('ESP image: every check fails with its code', () => {
     expect(codeOf(() => inspectEspImage(wrong, { crypto, kind: 'app' }))).toBe('IMAGE_APP_DESC');
   });
 
+  test('an app declared a bootloader is refused', () => {
+    expect(codeOf(() => inspectEspImage(app(), { crypto, kind: 'bootloader' }))).toBe('IMAGE_KIND_MISMATCH');
+  });
+
   test('finish before the end is truncation', () => {
     const v = new EspImageVerifier({ crypto });
     v.update(app().subarray(0, 100));

@@ -51,6 +51,7 @@ export const ErrorCodes = {
   IMAGE_HASH: 'the SHA-256 appended to an ESP image differs from the computed one',
   IMAGE_APP_DESC: 'the app image has no valid app descriptor (magic 0xABCD5432)',
   IMAGE_TOO_BIG_FOR_REGION: 'the image does not fit the region it is meant for',
+  IMAGE_KIND_MISMATCH: 'the image is of another kind than declared (an app where a bootloader goes)',
   IMAGE_KIND_UNKNOWN: 'the bytes are no image kind this tool knows',
   PTABLE_BAD_MAGIC: 'a partition table entry has neither the entry, the MD5 nor the end magic',
   PTABLE_EMPTY: 'the partition table has no entry',

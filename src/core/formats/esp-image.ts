@@ -350,6 +350,8 @@ export class EspImageVerifier {
       }
       this.appDescriptor = parseAppDescriptor(f);
       this.checks.push(pass('app-desc', `app descriptor: ${this.appDescriptor.projectName} ${this.appDescriptor.version}, IDF ${this.appDescriptor.idfVersion}`));
+    } else if (isApp) {
+      this.fail('kind', 'IMAGE_KIND_MISMATCH', 'image declared a bootloader carries an app descriptor (0xabcd5432): it is an app; written at the bootloader offset it would not boot', {});
     } else if (f.length >= ESP_BOOTLOADER_DESC_SIZE && f[0] === ESP_BOOTLOADER_DESC_MAGIC) {
       this.bootloaderDescriptor = parseBootloaderDescriptor(f);
       this.checks.push(pass('bootloader-desc', `bootloader descriptor: version ${this.bootloaderDescriptor.version}, IDF ${this.bootloaderDescriptor.idfVersion}`));
