@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { CHIPS } from '../../src/core/formats/chips';
 import { buildEspImage } from '../../src/core/formats/esp-image-build';
-import { EspImageVerifier, inspectEspImage, verifyEspImage } from '../../src/core/formats/esp-image';
+import { EspImageVerifier, inspectEspImage, verifyEspImage, xorBytes } from '../../src/core/formats/esp-image';
+import fc from 'fast-check';
 import { arrayReader } from '../../src/core/formats/bytes';
 import { nodeCrypto } from './node-crypto';
 import { codeOf } from './expect-code';
@@ -104,6 +105,17 @@ describe('ESP image: valid images', () => {
     expect(info.length).toBe(img.length);
     expect(info.checks.find((c) => c.id === 'trailing')?.level).toBe('warning');
   });
+});
+
+test('word-wise XOR equals the byte loop at every alignment and length', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(7), fc.nat(255), (bytes, shift, seed) => {
+    const buf = new Uint8Array(bytes.length + 8);
+    buf.set(bytes, shift);
+    const view = buf.subarray(shift, shift + bytes.length);
+    let x = seed;
+    for (const b of bytes) x ^= b;
+    return xorBytes(seed, view) === x;
+  }));
 });
 
 describe('ESP image: every check fails with its code', () => {

@@ -150,6 +150,28 @@ function parseBootloaderDescriptor(b: Uint8Array): EspBootloaderDescriptor {
   return { secureVersion: b[3], version: u32(b, 4), idfVersion: cString(b, 8, 32), dateTime: cString(b, 40, 24) };
 }
 
+/**
+ * XOR of `b` into the byte `seed`, a 32-bit word at a time where the bytes
+ * are aligned: 4x fewer loop turns, which XS on the device feels (a byte loop
+ * costs about 60 ms per MiB even on a desktop build of XS).
+ */
+export function xorBytes(seed: number, b: Uint8Array): number {
+  let x = seed;
+  let i = 0;
+  const n = b.length;
+  while (i < n && ((b.byteOffset + i) & 3) !== 0) x ^= b[i++];
+  const words = (n - i) >> 2;
+  if (words > 0) {
+    const w = new Uint32Array(b.buffer, b.byteOffset + i, words);
+    let acc = 0;
+    for (let k = 0; k < words; k++) acc ^= w[k];
+    x ^= (acc ^ (acc >>> 8) ^ (acc >>> 16) ^ (acc >>> 24)) & 0xff;
+    i += words << 2;
+  }
+  while (i < n) x ^= b[i++];
+  return x & 0xff;
+}
+
 const enum Stage { Header, SegmentHeader, SegmentData, Tail, Hash, Done }
 
 /**
@@ -201,9 +223,7 @@ export class EspImageVerifier {
       if (this.stage === Stage.SegmentData) {
         const n = Math.min(this.remaining, chunk.length - i);
         const part = chunk.subarray(i, i + n);
-        let x = this.xor;
-        for (let k = 0; k < n; k++) x ^= part[k];
-        this.xor = x;
+        this.xor = xorBytes(this.xor, part);
         if (this.segments.length === 1 && this.firstFill < this.first.length) {
           const take = Math.min(n, this.first.length - this.firstFill);
           this.first.set(part.subarray(0, take), this.firstFill);
