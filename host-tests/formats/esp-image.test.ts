@@ -188,6 +188,9 @@ describe('ESP image: every check fails with its code', () => {
     const short = app();
     dv(short).setUint32(24 + 4, 128, true);
     expect(codeOf(() => inspectEspImage(short, { crypto, kind: 'app' }))).toBe('IMAGE_APP_DESC');
+    const autoShort = app();
+    dv(autoShort).setUint32(24 + 4, 32, true);
+    expect(codeOf(() => inspectEspImage(autoShort, { crypto }))).toBe('IMAGE_APP_DESC');
     const wrong = app();
     wrong[32] ^= 1;
     expect(codeOf(() => inspectEspImage(wrong, { crypto, kind: 'app' }))).toBe('IMAGE_APP_DESC');

@@ -368,6 +368,9 @@ export class EspImageVerifier {
       if (!isApp) {
         this.fail('app-desc', 'IMAGE_APP_DESC', `app image segment 0 does not start with the app descriptor magic 0xabcd5432 (saw ${hex(f.length >= 4 ? u32(f, 0) : 0)}): this is not an ESP-IDF app, or it is a bootloader`, {});
       }
+      if (f.length < ESP_APP_DESC_SIZE) {
+        this.fail('app-desc', 'IMAGE_APP_DESC', `app image segment 0 is ${f.length} bytes, too short for the ${ESP_APP_DESC_SIZE}-byte app descriptor: the image is corrupt`, { length: f.length });
+      }
       this.appDescriptor = parseAppDescriptor(f);
       this.checks.push(pass('app-desc', `app descriptor: ${this.appDescriptor.projectName} ${this.appDescriptor.version}, IDF ${this.appDescriptor.idfVersion}`));
     } else if (isApp) {
