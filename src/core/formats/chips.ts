@@ -24,6 +24,7 @@ export const CHIPS: readonly ChipInfo[] = [
   { name: 'esp32c61', chipId: 0x0014, bootloaderOffset: 0x0 },
   { name: 'esp32h21', chipId: 0x0019, bootloaderOffset: 0x0 },
   { name: 'esp32h4', chipId: 0x001c, bootloaderOffset: 0x2000 },
+  { name: 'esp32s31', chipId: 0x0020, bootloaderOffset: 0x2000 },
 ];
 
 export const DEFAULT_PARTITION_TABLE_OFFSET = 0x8000;
