@@ -22,8 +22,8 @@ import { runWithRetry } from 'app/run';
 const log = (line: string) => trace(`reflasher: ${line}\n`);
 const sleep = (ms: number) => new Promise<void>((resolve) => { Timer.set(() => resolve(), ms); });
 
-/** Keys of mc/config that other Moddable modules own. */
-const FOREIGN_KEYS = ['file', 'sntp'];
+/** Keys of mc/config that mcconfig and other Moddable modules add. */
+const FOREIGN_KEYS = ['file', 'sntp', 'format', 'rotation'];
 
 async function attempt(config: FirmwareConfig, report: AppReport) {
   report.newRun();

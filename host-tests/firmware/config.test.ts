@@ -43,7 +43,7 @@ describe('parseConfig', () => {
 
   test('embedded mode defaults to the bundle resource and needs no URL', () => {
     expect(parseConfig({ mode: 'embedded' }).bundle).toBe(DEFAULT_EMBEDDED_BUNDLE);
-    expect(parseConfig({ mode: 'embedded', bundle: 'fleet-2026.json' }).bundle).toBe('fleet-2026.json');
+    expect(parseConfig({ mode: 'embedded', bundle: 'fleet-2026.manifest' }).bundle).toBe('fleet-2026.manifest');
   });
 
   test('an open network: ssid without password', () => {
@@ -58,6 +58,7 @@ describe('parseConfig', () => {
     ['bundle URL with no host', { bundle: 'https://' }],
     ['bundle URL with a space', { bundle: 'https://h/a b' }],
     ['embedded bundle given as a URL', { mode: 'embedded', bundle: 'https://h/m' }],
+    ['embedded bundle named .json (mcconfig leaves it out of the resources)', { mode: 'embedded', bundle: 'bundle.json' }],
     ['public key too short', { bundle: 'https://h/m', publicKey: '04abcd' }],
     ['public key compressed form', { bundle: 'https://h/m', publicKey: '02' + 'ab'.repeat(32) }],
     ['public key not hex', { bundle: 'https://h/m', publicKey: '04' + 'zz'.repeat(64) }],

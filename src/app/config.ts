@@ -42,8 +42,12 @@ export interface FirmwareConfig {
   wifi: WifiCredentials | undefined;
 }
 
-/** The resource name an embedded bundle gets when `bundle` is not set. */
-export const DEFAULT_EMBEDDED_BUNDLE = 'bundle.json';
+/**
+ * The resource name of an embedded bundle's manifest when `bundle` is not set.
+ * Not `.json`: mcconfig takes `.json` files for modules and silently leaves
+ * them out of the resources.
+ */
+export const DEFAULT_EMBEDDED_BUNDLE = 'bundle.manifest';
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, delayMs: 5_000, maxDelayMs: 300_000 };
 
@@ -94,7 +98,10 @@ function readBundle(mode: Mode, value: unknown): string {
   if (mode === 'embedded') {
     if (value === undefined || value === '') return DEFAULT_EMBEDDED_BUNDLE;
     if (typeof value !== 'string' || /^[a-z]+:/i.test(value)) {
-      throw invalid('bundle', value, 'the name of a resource built into the firmware (embedded mode), e.g. "bundle.json"');
+      throw invalid('bundle', value, `the name of a resource built into the firmware (embedded mode), e.g. "${DEFAULT_EMBEDDED_BUNDLE}"`);
+    }
+    if (/\.(json|js|c|h)$/i.test(value)) {
+      throw invalid('bundle', value, `a resource name not ending in .json, .js, .c or .h: mcconfig drops those from the resources; rename it, e.g. "${DEFAULT_EMBEDDED_BUNDLE}"`);
     }
     return value;
   }
