@@ -49,12 +49,13 @@ export interface FirmwareConfig {
  */
 export const DEFAULT_EMBEDDED_BUNDLE = 'bundle.manifest';
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, delayMs: 5_000, maxDelayMs: 300_000 };
+export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 5, delayMs: 5_000, maxDelayMs: 300_000 });
 
-const KNOWN_KEYS = [
+// Frozen: a preloaded module's objects then stay in flash instead of costing RAM.
+const KNOWN_KEYS: readonly string[] = Object.freeze([
   'mode', 'bundle', 'publicKey', 'staging', 'forceStaging',
   'retryAttempts', 'retryDelay', 'retryMaxDelay', 'restart', 'ssid', 'password',
-];
+]);
 
 /**
  * Validate the raw `mc/config` object.

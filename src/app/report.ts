@@ -40,9 +40,9 @@ export function createReport(sink: LineSink, minLevel: LogLevel = 'info'): AppRe
   };
 }
 
-const PHASE_WORD: Record<Phase, string> = {
+const PHASE_WORD: Readonly<Record<Phase, string>> = Object.freeze({
   plan: 'plan', download: 'download', verify: 'verify', commit: 'commit', done: 'done',
-};
+});
 
 /** `download app 40% (409600/1048576)` */
 export function formatProgress(e: ProgressEvent): string {
