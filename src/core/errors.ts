@@ -115,7 +115,9 @@ export class ReflashError extends Error {
 
   constructor(code: ErrorCode, message: string, details?: Record<string, number | string | boolean>) {
     super(message);
-    this.name = 'ReflashError';
+    // Define, not assign: on the device Error.prototype is frozen after
+    // preload, and assigning `name` throws "set name: not writable".
+    Object.defineProperty(this, 'name', { value: 'ReflashError', writable: true, configurable: true });
     this.code = code;
     this.details = details;
   }
