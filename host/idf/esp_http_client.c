@@ -543,13 +543,14 @@ esp_err_t esp_http_client_delete_header(esp_http_client_handle_t c, const char *
         return ESP_ERR_INVALID_ARG;
     }
     request_header_t **at = find_header(c, key);
-    if (*at) {
-        request_header_t *h = *at;
-        *at = h->next;
-        free(h->key);
-        free(h->value);
-        free(h);
+    if (!*at) {
+        return ESP_ERR_NOT_FOUND; /* as ESP-IDF's http_header_delete() */
     }
+    request_header_t *h = *at;
+    *at = h->next;
+    free(h->key);
+    free(h->value);
+    free(h);
     return ESP_OK;
 }
 
