@@ -592,8 +592,12 @@ esp_err_t esp_http_client_open(esp_http_client_handle_t c, int write_len)
     detach(c);
     reset_response(c);
     c->state = HTTP_STATE_CONNECTING;
-    bool https = strncasecmp(c->url, "https:", 6) == 0;
-    if (https && !c->cert_pem && !c->use_bundle) {
+    esp_http_client_transport_t transport = esp_http_client_get_transport_type(c);
+    if (transport == HTTP_TRANSPORT_UNKNOWN) {
+        c->state = HTTP_STATE_INIT;
+        return ESP_ERR_HTTP_INVALID_TRANSPORT;
+    }
+    if (transport == HTTP_TRANSPORT_OVER_SSL && !c->cert_pem && !c->use_bundle) {
         c->tls_error = ESP_ERR_MBEDTLS_SSL_SETUP_FAILED;
         c->state = HTTP_STATE_INIT;
         return ESP_ERR_HTTP_CONNECT;

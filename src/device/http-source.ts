@@ -44,6 +44,9 @@ async function openHttp(source: ImageSource, offset: number, settings: Settings)
   if (!('url' in source)) {
     throw new ReflashError('JOB_INVALID', `resource "${source.resource}" is not an HTTP source: give it a url`);
   }
+  if (!/^https?:\/\//i.test(source.url)) {
+    throw new ReflashError('JOB_INVALID', `image URL "${source.url}": only http:// and https:// are supported`);
+  }
   if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`offset ${offset}: not a byte count`);
   const http = callNative(() => new Http({
     url: source.url,
@@ -52,7 +55,7 @@ async function openHttp(source: ImageSource, offset: number, settings: Settings)
     connectTimeoutMs: settings.connectTimeoutMs,
     readTimeoutMs: settings.readTimeoutMs,
     maxRedirects: settings.maxRedirects,
-  }));
+  }), source.url);
   try {
     const total = request(http, source.url, offset, undefined);
     return new HttpByteSource(http, source.url, offset, total, strongEtag(http.etag()), settings.resumeAttempts);
@@ -72,7 +75,7 @@ function strongEtag(etag: string | undefined): string | undefined {
  * @returns the whole image's size when the server tells it.
  */
 function request(http: Http, url: string, offset: number, ifRange: string | undefined): number | undefined {
-  const status = callNative(() => http.open(offset, ifRange));
+  const status = callNative(() => http.open(offset, ifRange), url);
   if (status === 200 && offset === 0) {
     const length = http.length();
     return length >= 0 ? length : undefined;
@@ -126,7 +129,7 @@ class HttpByteSource implements ByteSource {
       const http = this.#http;
       if (!http) throw new Error(`read from ${this.#url} after close()`);
       try {
-        const n = callNative(() => http.read(target));
+        const n = callNative(() => http.read(target), this.#url);
         if (n > 0) {
           this.#position += n;
           this.#failures = 0;

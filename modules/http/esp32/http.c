@@ -26,7 +26,6 @@
 
 typedef struct {
     esp_http_client_handle_t client;
-    char *url;                  /* as given, for messages */
     char *caCert;               /* esp_http_client keeps the pointer, not a copy */
     int connectTimeout;
     int readTimeout;
@@ -47,7 +46,6 @@ void xs_http_destructor(void *data)
         esp_http_client_cleanup(h->client);
     }
     free(h->caCert);
-    free(h->url);
     free(h);
 }
 
@@ -114,12 +112,13 @@ void xs_http_constructor(xsMachine *the)
     h->connectTimeout = connectTimeout;
     h->readTimeout = readTimeout;
     h->maxRedirects = maxRedirects;
-    h->url = copyString(the, &xsArg(0));
-    if (xsmcTest(xsArg(1))) {
-        h->caCert = copyString(the, &xsArg(1));
+    char *url = copyString(the, &xsArg(0));
+    if (xsmcTest(xsArg(1)) && !(h->caCert = strdup(xsmcToString(xsArg(1))))) {
+        free(url);
+        xsUnknownError("SOURCE_IO: no memory for the CA certificate");
     }
     esp_http_client_config_t config = {
-        .url = h->url,
+        .url = url,
         .cert_pem = h->caCert,
         .crt_bundle_attach = useBundle ? esp_crt_bundle_attach : NULL,
         .timeout_ms = connectTimeout,
@@ -129,9 +128,10 @@ void xs_http_constructor(xsMachine *the)
         .buffer_size = HTTP_RX_BUFFER,
         .keep_alive_enable = true,
     };
-    h->client = esp_http_client_init(&config);
+    h->client = esp_http_client_init(&config); /* copies the URL */
+    free(url);
     if (!h->client) {
-        xsUnknownError("SOURCE_IO: cannot start a request for %s (not an http or https URL?)", h->url);
+        xsUnknownError("SOURCE_IO: esp_http_client_init refused the URL (not http or https?)");
     }
 }
 
@@ -143,12 +143,21 @@ static void throwOpenError(xsMachine *the, xsHttpRecord *h, esp_err_t err)
     esp_err_t tls = esp_http_client_get_and_clear_last_tls_error(h->client, &tlsCode, &tlsFlags);
     int sockErrno = esp_http_client_get_errno(h->client);
     if (tls == ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT) {
-        xsUnknownError("SOURCE_CONNECT: no connection to %s within %d ms", h->url, h->connectTimeout);
+        xsUnknownError("SOURCE_CONNECT: no connection within %d ms", h->connectTimeout);
     }
     if (tls >= ESP_ERR_MBEDTLS_CERT_PARTLY_OK || tlsFlags) {
-        xsUnknownError("SOURCE_TLS: TLS with %s failed: esp-tls 0x%x, certificate flags 0x%x (0x8: not signed by the configured CA)", h->url, (int)tls, tlsFlags);
+        if (tlsFlags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+            xsUnknownError("SOURCE_TLS: server certificate not signed by a trusted CA (flags 0x%x): check caCert", tlsFlags);
+        }
+        if (tls == ESP_ERR_MBEDTLS_SSL_SETUP_FAILED) {
+            xsUnknownError("SOURCE_TLS: no way to verify the server (esp-tls 0x%x): give caCert or certBundle", (int)tls);
+        }
+        xsUnknownError("SOURCE_TLS: TLS handshake failed: esp-tls 0x%x, certificate flags 0x%x", (int)tls, tlsFlags);
     }
-    xsUnknownError("SOURCE_CONNECT: cannot connect to %s: esp_err 0x%x, esp-tls 0x%x, errno %d", h->url, (int)err, (int)tls, sockErrno);
+    if (err == ESP_ERR_HTTP_INVALID_TRANSPORT) {
+        xsUnknownError("SOURCE_CONNECT: no transport for this URL's scheme: use http or https");
+    }
+    xsUnknownError("SOURCE_CONNECT: connection failed: esp_err 0x%x, esp-tls 0x%x, errno %d", (int)err, (int)tls, sockErrno);
 }
 
 static int isRedirect(int status)
@@ -171,20 +180,20 @@ static int request(xsMachine *the, xsHttpRecord *h)
         esp_http_client_set_timeout_ms(h->client, h->readTimeout);
         int64_t length = esp_http_client_fetch_headers(h->client);
         if (length == -ESP_ERR_HTTP_EAGAIN) {
-            xsUnknownError("SOURCE_TIMEOUT: no response from %s within %d ms", h->url, h->readTimeout);
+            xsUnknownError("SOURCE_TIMEOUT: no response headers within %d ms", h->readTimeout);
         }
         if (length < 0) {
-            xsUnknownError("SOURCE_IO: %s closed the connection before its response headers (errno %d)", h->url, esp_http_client_get_errno(h->client));
+            xsUnknownError("SOURCE_IO: connection closed before the response headers (errno %d)", esp_http_client_get_errno(h->client));
         }
         int status = esp_http_client_get_status_code(h->client);
         if (!isRedirect(status)) {
             return status;
         }
         if (hops >= h->maxRedirects) {
-            xsUnknownError("SOURCE_REDIRECT_LOOP: %s still redirects after %d hops", h->url, hops);
+            xsUnknownError("SOURCE_REDIRECT_LOOP: still redirected after %d hops", hops);
         }
         if (esp_http_client_set_redirection(h->client) != ESP_OK) {
-            xsUnknownError("SOURCE_HTTP_STATUS: %s answered %d without a usable Location", h->url, status);
+            xsUnknownError("SOURCE_HTTP_STATUS: redirect %d without a usable Location", status);
         }
         esp_http_client_close(h->client); /* drop the redirect's body with its connection */
     }
@@ -258,17 +267,17 @@ void xs_http_read(xsMachine *the)
     }
     int n = esp_http_client_read(h->client, data, (int)size);
     if (n == -ESP_ERR_HTTP_EAGAIN) {
-        xsUnknownError("SOURCE_TIMEOUT: read from %s stalled %d ms after %" PRId64 " bytes", h->url, h->readTimeout, h->received);
+        xsUnknownError("SOURCE_TIMEOUT: body stalled %d ms after %" PRId64 " bytes", h->readTimeout, h->received);
     }
     if (n < 0) {
         int e = esp_http_client_get_errno(h->client);
         if (e == ECONNRESET || e == ECONNABORTED || e == EPIPE || e == ETIMEDOUT) {
-            xsUnknownError("SOURCE_IO: connection to %s broke after %" PRId64 " bytes (errno %d)", h->url, h->received, e);
+            xsUnknownError("SOURCE_IO: connection broke after %" PRId64 " bytes (errno %d)", h->received, e);
         }
-        xsUnknownError("SOURCE_TRUNCATED: %s ended the body after %" PRId64 " bytes, before its announced length", h->url, h->received);
+        xsUnknownError("SOURCE_TRUNCATED: body ended after %" PRId64 " bytes, short of its length", h->received);
     }
     if (n == 0 && !esp_http_client_is_complete_data_received(h->client)) {
-        xsUnknownError("SOURCE_TRUNCATED: %s ended the body after %" PRId64 " bytes, before its announced length", h->url, h->received);
+        xsUnknownError("SOURCE_TRUNCATED: body ended after %" PRId64 " bytes, short of its length", h->received);
     }
     h->received += n;
     xsmcSetInteger(xsResult, n);
