@@ -52,6 +52,7 @@ async function probe(c: { url: string; offset?: number; options?: Record<string,
   expect(run.exitCode).toBe(0);
   expect(lines).toHaveLength(1);
   expect(lines[0]!.bug).toBeUndefined();
+  delete lines[0]!.ms;
   return lines[0]!;
 }
 

@@ -15,6 +15,8 @@ interface ProbeCase {
   url: string;
   offset?: number;
   bufferSize?: number;
+  /** Skip hashing: measure the transfer alone. */
+  noHash?: boolean;
   options?: HttpSourceOptions;
 }
 
@@ -45,6 +47,7 @@ function describe(e: unknown): Record<string, unknown> {
 
 async function fetchCase(c: ProbeCase): Promise<Record<string, unknown>> {
   const crypto = createCrypto();
+  const started = Date.now();
   const source = await createHttpSources(c.options).open({ url: c.url }, c.offset ?? 0);
   try {
     const hash = crypto.sha256();
@@ -53,10 +56,11 @@ async function fetchCase(c: ProbeCase): Promise<Record<string, unknown>> {
     for (;;) {
       const n = await source.read(buffer);
       if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
+      if (!c.noHash) hash.update(buffer.subarray(0, n));
       total += n;
     }
-    return { ok: true, total, length: source.length, sha256: hexOf(hash.digest()) };
+    const ms = Date.now() - started;
+    return { ok: true, total, length: source.length, sha256: hexOf(hash.digest()), ms };
   } finally {
     source.close();
     source.close(); // twice on purpose: close() must be idempotent
