@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@
 #include "esp_err.h"
 #include "esp_http_client.h"
 #include "esp_tls_errors.h"
+
+#ifndef MBEDTLS_X509_BADCERT_NOT_TRUSTED
+#define MBEDTLS_X509_BADCERT_NOT_TRUSTED 0x08 /* mbedtls/x509.h, same value in 2.28 and 4.0 */
+#endif
 
 /* ESP-IDF's default rx buffer is 512 bytes: each transport read is at most
  * this, so a larger one means fewer TLS records split across reads. */
