@@ -37,6 +37,7 @@ export const ErrorCodes = {
   SOURCE_CONNECT: 'the connection could not be made',
   SOURCE_TLS: 'the TLS handshake failed (certificate, CA)',
   SOURCE_IO: 'the transfer failed',
+  SOURCE_RANGE_UNSUPPORTED: 'the server ignored a Range request, so the download cannot resume',
 
   // verification
   SIZE_MISMATCH: 'the source delivered another size than expected',
