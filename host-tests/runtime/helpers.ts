@@ -137,3 +137,22 @@ ${body}
 export function readFlash(path: string, address: number, length: number): Buffer {
   return readFileSync(path).subarray(address, address + length);
 }
+
+/** Bundles a TypeScript firmware (absolute imports allowed) as the runner's build does. */
+export function bundle(dir: string, source: string, name = 'firmware.ts'): string {
+  const entry = join(dir, name);
+  const out = join(dir, name.replace(/\.ts$/, '.js'));
+  writeFileSync(entry, source);
+  execFileSync('node', [join(ROOT, 'host/build-firmware.mjs'), entry, out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  return out;
+}
+
+/** CRC32-LE as esp_rom_crc32_le(0xFFFFFFFF, ...) computes it (the otadata crc). */
+export function crc32le(data: Uint8Array, seed = 0xffffffff): number {
+  let crc = ~seed >>> 0;
+  for (const byte of data) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return ~crc >>> 0;
+}
