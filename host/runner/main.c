@@ -27,7 +27,7 @@ static void usage(const char *problem)
 	fprintf(stderr,
 		"usage: reflasher-host --flash <file> --chip <esp32|esp32c3|...> --running <label> --job <job.json>\n"
 		"                      [--resource name=path]... [--firmware build/host/firmware.js] [--trace <file>]\n"
-		"                      [--power-cut <n>] [--report <file.json>] [--strict] [--partition-table-offset <n>]\n"
+		"                      [--power-cut <n>] [--report <file.json>] [--strict] [--partition-table-offset <n>] [--heap-sample]\n"
 		"exit codes: 0 done, 1 job refused or failed (ReflashError), 2 usage or bad flash/table,\n"
 		"            3 power cut, 4 firmware bug (uncaught exception, XS abort, no outcome), 5 restarted before an outcome\n");
 	exit(RUNNER_USAGE);
@@ -173,6 +173,7 @@ int main(int argc, char **argv)
 		const char *flag = argv[i];
 		const char *value = (i + 1 < argc) ? argv[i + 1] : NULL;
 		if (!strcmp(flag, "--strict")) { strict = 1; continue; }
+		if (!strcmp(flag, "--heap-sample")) { host_xs_live_sampling = 1; continue; }
 		if (!strcmp(flag, "--help") || !strcmp(flag, "-h")) usage(NULL);
 		if (!value) {
 			snprintf(error, sizeof(error), "%s: missing value", flag);

@@ -37,7 +37,7 @@ static void runner_json_string(FILE *out, const char *text)
 void runner_write_report(runner_outcome outcome, const char *error_code, const char *error_message)
 {
 	const nor_counters *c = nor_get_counters();
-	host_xs_heap heap = { 0, 0, 0, 0 };
+	host_xs_heap heap = { 0, 0, 0, 0, 0 };
 	FILE *out;
 	if (runner.machine)
 		host_xs_heap_read(runner.machine, &heap);
@@ -72,9 +72,13 @@ void runner_write_report(runner_outcome outcome, const char *error_code, const c
 		(unsigned long long)c->page_programs, (unsigned long long)c->bytes_written, (unsigned long long)c->bytes_read,
 		(unsigned long long)c->ops);
 	fprintf(out, "  \"modeledMs\": %.3f,\n", c->modeled_ms);
-	fprintf(out, "  \"heap\": { \"idleBytes\": %zu, \"peakBytes\": %zu, \"peakAboveIdleBytes\": %zu, \"reservedBytes\": %zu, \"slotSize\": %zu, \"marked\": %s },\n",
+	fprintf(out, "  \"heap\": { \"idleBytes\": %zu, \"peakBytes\": %zu, \"peakAboveIdleBytes\": %zu, \"reservedBytes\": %zu, \"slotSize\": %zu, \"marked\": %s",
 		runner.heap_idle, heap.peak, heap.peak > runner.heap_idle ? heap.peak - runner.heap_idle : 0,
 		heap.reserved, heap.slot_size, runner.heap_marked ? "true" : "false");
+	if (host_xs_live_sampling)
+		fprintf(out, ", \"liveMaxBytes\": %zu, \"liveAboveIdleBytes\": %zu",
+			heap.live_max, heap.live_max > runner.heap_idle ? heap.live_max - runner.heap_idle : 0);
+	fprintf(out, " },\n");
 	fprintf(out, "  \"defects\": { \"count\": %llu, \"bytes\": %llu, \"firstAddress\": %s%u },\n",
 		(unsigned long long)c->defects, (unsigned long long)c->defect_bytes,
 		"", c->first_defect_address);

@@ -183,6 +183,22 @@ static double host_next_timer_delay(txMachine *the)
 	return (next < 0) ? -1 : (next > now ? next - now : 0);
 }
 
+/* With host_xs_live_sampling on, the loop collects garbage after every
+   batch of promise jobs and keeps the largest live heap it saw: the live
+   peak at job granularity, where `peak` also counts garbage not yet
+   collected. Slow (a full collection per turn): for benchmarks. */
+int host_xs_live_sampling = 0;
+static size_t host_xs_live_max = 0;
+
+static void host_xs_sample_live(txMachine *the)
+{
+	size_t live;
+	fxCollectGarbage(the);
+	live = (size_t)the->currentChunksSize + ((size_t)the->currentHeapCount * sizeof(txSlot));
+	if (live > host_xs_live_max)
+		host_xs_live_max = live;
+}
+
 void host_xs_run_loop(txMachine *the)
 {
 	for (;;) {
@@ -190,6 +206,8 @@ void host_xs_run_loop(txMachine *the)
 		while (the->promiseJobs) {
 			the->promiseJobs = 0;
 			fxRunPromiseJobs(the);
+			if (host_xs_live_sampling)
+				host_xs_sample_live(the);
 		}
 		fxEndJob(the);
 		if (the->promiseJobs)
@@ -257,6 +275,7 @@ void host_xs_heap_read(txMachine *the, host_xs_heap *out)
 	out->reserved = (size_t)the->maximumChunksSize + ((size_t)the->maximumHeapCount * sizeof(txSlot));
 	out->used = (size_t)the->currentChunksSize + ((size_t)the->currentHeapCount * sizeof(txSlot));
 	out->peak = (size_t)the->peakChunksSize + ((size_t)the->peakHeapCount * sizeof(txSlot));
+	out->live_max = host_xs_live_max;
 }
 
 void host_xs_heap_mark(txMachine *the)
@@ -264,4 +283,5 @@ void host_xs_heap_mark(txMachine *the)
 	fxCollectGarbage(the);
 	the->peakChunksSize = the->currentChunksSize;
 	the->peakHeapCount = the->currentHeapCount;
+	host_xs_live_max = (size_t)the->currentChunksSize + ((size_t)the->currentHeapCount * sizeof(txSlot));
 }

@@ -27,7 +27,10 @@ typedef struct {
 	size_t used;
 	size_t peak;
 	size_t slot_size;
+	size_t live_max;  /* largest live heap sampled (0 unless sampling) */
 } host_xs_heap;
+/* Set before the run: sample the live heap after each turn of the loop. */
+extern int host_xs_live_sampling;
 void host_xs_heap_read(xsMachine *the, host_xs_heap *out);
 /* Collects garbage, then restarts the peak at the live size. */
 void host_xs_heap_mark(xsMachine *the);
