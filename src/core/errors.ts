@@ -99,6 +99,7 @@ export const ErrorCodes = {
   FLASH_PROTECTED: 'flash operation refused over a protected region',
   FLASH_NOT_ERASED: 'write over bytes that are not erased',
   FLASH_IO: 'the flash driver reported an error',
+  PARTITION_NOT_FOUND: 'no partition with that label, or the running one is unknown',
 
   // journal
   JOURNAL_PLAN_TOO_BIG: 'the plan does not fit the journal sector',
