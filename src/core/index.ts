@@ -24,3 +24,7 @@ export { ReflashError, ErrorCodes, isReflashError, hex } from './errors';
 export type { ErrorCode } from './errors';
 export * from './ports';
 export type { ImageKind, ImageSpec, JobSpec, JobResult } from './job';
+export { runJournaled, findUnfinishedJournal } from './journaled-run';
+export type { JournaledOptions, JournaledOutcome } from './journaled-run';
+export { Journal } from './journal/journal';
+export type { JournalState, JournalRecord } from './journal/journal';
