@@ -4,7 +4,7 @@
  * reports the outcome to the runner (which writes the JSON report and picks
  * the exit code). The same engine and platform code run on the device.
  */
-import { runJob } from '../../src/core/engine';
+import { runJournaled } from '../../src/core/journaled-run';
 import { ReflashError, isReflashError } from '../../src/core/errors';
 import type { JobSpec } from '../../src/core/job';
 import type { LogLevel, ProgressEvent, ReportPort } from '../../src/core/ports';
@@ -56,9 +56,10 @@ async function main(): Promise<void> {
   // only it held (about 30 KiB on the host) is not counted as idle.
   await Promise.resolve();
   native('xs_runner_heap_mark')();
-  const result = await runJob(job, platform);
-  trace(`done in ${Math.round(result.elapsedMs)} ms\n`);
-  finish(true, false, { ok: true, result });
+  // As on the device: a journal a power cut left behind is finished first.
+  const { result, resumedAt } = await runJournaled(platform, async () => job);
+  trace(`done in ${Math.round(result.elapsedMs)} ms${resumedAt === null ? '' : `, resumed at step ${resumedAt}`}\n`);
+  finish(true, false, { ok: true, result, resumedAt });
 }
 
 main().catch((e: unknown) => {
