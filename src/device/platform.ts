@@ -1,19 +1,19 @@
 import RawFlash from '../../modules/rawflash/rawflash';
 import * as partitions from '../../modules/partitions/partitions';
 import * as system from '../../modules/system/system';
-import { ReflashError } from '../core/errors';
 import type { ByteSource, CryptoPort, ImageSource, PartitionPort, Platform, ReportPort, SourcePort } from '../core/ports';
+import { createCrypto } from './crypto';
+import { createHttpSources, type HttpSourceOptions } from './http-source';
 import { openResource } from './resource-source';
 
 export interface DevicePlatformOptions {
   /** Where progress and log lines go (trace on the host runner, the console log on the device). */
   report: ReportPort;
-  /** SHA-256, MD5 and P-256 verification: `createCrypto()` of src/device/crypto.ts. */
-  crypto: CryptoPort;
-  /**
-   * Opens `{ url }` sources: `createHttpSources(...)` of src/device/http-source.ts.
-   * Without it, a job naming a URL is refused with `CONFIG_INVALID`.
-   */
+  /** Default: `createCrypto()` (PSA Crypto through the crypto module). */
+  crypto?: CryptoPort;
+  /** Settings of the default HTTP(S) source (CA, timeouts, redirects, resume). */
+  httpOptions?: HttpSourceOptions;
+  /** Opens `{ url }` sources instead of `createHttpSources(httpOptions)`. */
   http?: SourcePort;
 }
 
@@ -23,6 +23,7 @@ export interface DevicePlatformOptions {
  */
 export function devicePlatform(options: DevicePlatformOptions): Platform {
   const flash = new RawFlash();
+  const http = options.http ?? createHttpSources(options.httpOptions ?? {});
   const partitionPort: PartitionPort = {
     layout: () => ({ chip: flash.chip, bootloaderOffset: flash.bootloaderOffset, partitionTableOffset: partitions.tableOffset() }),
     list: () => partitions.list(),
@@ -37,15 +38,14 @@ export function devicePlatform(options: DevicePlatformOptions): Platform {
           return Promise.reject(e);
         }
       }
-      if (options.http) return options.http.open(source, offset);
-      return Promise.reject(new ReflashError('CONFIG_INVALID', `image source ${source.url}: this firmware has no HTTP client; embed the image as a resource or build with the http module`, { url: source.url }));
+      return http.open(source, offset);
     },
   };
   return {
     flash,
     partitions: partitionPort,
     sources,
-    crypto: options.crypto,
+    crypto: options.crypto ?? createCrypto(),
     clock: { now: () => system.ticks() },
     report: options.report,
   };
