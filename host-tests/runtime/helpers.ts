@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -12,17 +12,9 @@ export const ROOT = resolve(__dirname, '../..');
 export const RUNNER = join(ROOT, 'build/host/reflasher-host');
 export const MiB = 1024 * 1024;
 
-/**
- * Builds build/host (runner, and the firmware bundle once the engine is
- * there). jest runs test files in parallel: the lock keeps two makes from
- * writing the same objects at once.
- */
+/** Builds build/host: the runner and the firmware bundle (the Makefile serialises parallel builds). */
 export function buildHost(): void {
-  mkdirSync(join(ROOT, 'build'), { recursive: true });
-  execFileSync('flock', [join(ROOT, 'build/.host-build.lock'), 'make', '-C', 'host', '-j2', '--no-print-directory'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync('make', ['-C', 'host', '-j2', '--no-print-directory'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export function tempDir(): string {
