@@ -8,8 +8,7 @@ import { runJournaled } from '../../src/core/journaled-run';
 import { ReflashError, isReflashError } from '../../src/core/errors';
 import type { JobSpec } from '../../src/core/job';
 import type { LogLevel, ProgressEvent, ReportPort } from '../../src/core/ports';
-import { createCrypto } from '../../src/device/crypto';
-import { createHttpSources, type HttpSourceOptions } from '../../src/device/http-source';
+import type { HttpSourceOptions } from '../../src/device/http-source';
 import { devicePlatform } from '../../src/device/platform';
 
 declare function trace(...text: string[]): void;
@@ -50,7 +49,7 @@ function readJob(): HostJob {
 
 async function main(): Promise<void> {
   const { http, ...job } = readJob();
-  const platform = devicePlatform({ report: traceReport(), crypto: createCrypto(), http: createHttpSources(http ?? {}) });
+  const platform = devicePlatform({ report: traceReport(), httpOptions: http ?? {} });
   // The heap figures of the report count from here: the firmware is loaded
   // and idle. Yield first, so the top-level script has returned and what
   // only it held (about 30 KiB on the host) is not counted as idle.

@@ -17,12 +17,3 @@ declare module 'core/bundle/load' {
   /** Read the bundle manifest (and its signature when a key is set), check it, return the job. */
   export function loadBundle(options: { source: ImageSource; publicKey: Uint8Array | undefined; platform: Platform }): Promise<JobSpec>;
 }
-
-declare module 'device/platform' {
-  import type { Platform, ReportPort } from '../../src/core/ports';
-  export function devicePlatform(options: { report: ReportPort }): Platform;
-}
-
-declare module 'system' {
-  export function restart(): void;
-}
