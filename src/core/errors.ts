@@ -23,8 +23,10 @@ export const ErrorCodes = {
   STAGING_NOT_FOUND: 'the named staging partition does not exist',
   STAGING_RUNNING: 'the staging partition is the running app',
   STAGING_OVERLAP: 'the staging partition overlaps a destination',
+  STAGING_IN_USE: 'the staging partition holds what the device needs to boot or to run the job',
   STAGING_TOO_SMALL: 'the staged images do not fit the staging partition',
   SOURCE_OVERLAP: 'an embedded source overlaps its destination',
+  PLAN_INVALID: 'a plan handed to the executor is malformed or of another version',
 
   // sources
   SOURCE_NOT_FOUND: 'the source does not exist (HTTP 404, unknown resource)',
@@ -35,6 +37,7 @@ export const ErrorCodes = {
   SOURCE_CONNECT: 'the connection could not be made',
   SOURCE_TLS: 'the TLS handshake failed (certificate, CA)',
   SOURCE_IO: 'the transfer failed',
+  SOURCE_RANGE_UNSUPPORTED: 'the server ignored a Range request, so the download cannot resume',
 
   // verification
   SIZE_MISMATCH: 'the source delivered another size than expected',
@@ -96,6 +99,13 @@ export const ErrorCodes = {
   FLASH_PROTECTED: 'flash operation refused over a protected region',
   FLASH_NOT_ERASED: 'write over bytes that are not erased',
   FLASH_IO: 'the flash driver reported an error',
+  PARTITION_NOT_FOUND: 'no partition with that label, or the running one is unknown',
+
+  // journal
+  JOURNAL_PLAN_TOO_BIG: 'the plan does not fit the journal sector',
+  JOURNAL_CORRUPT: 'a journal with a valid header holds an unreadable plan',
+  JOURNAL_INCONSISTENT: 'the journal records contradict each other',
+  JOURNAL_FULL: 'no record slot is left in the journal',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
@@ -107,7 +117,9 @@ export class ReflashError extends Error {
 
   constructor(code: ErrorCode, message: string, details?: Record<string, number | string | boolean>) {
     super(message);
-    this.name = 'ReflashError';
+    // Define, not assign: on the device Error.prototype is frozen after
+    // preload, and assigning `name` throws "set name: not writable".
+    Object.defineProperty(this, 'name', { value: 'ReflashError', writable: true, configurable: true });
     this.code = code;
     this.details = details;
   }
