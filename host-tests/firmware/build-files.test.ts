@@ -29,6 +29,13 @@ describe('manifest.json', () => {
     expect(manifest.platforms['esp32/esp32h2']?.error).toBeTruthy();
   });
 
+  test('names every module by its path in the repository, so relative imports resolve the same in XS as in tsc', () => {
+    for (const [target, source] of Object.entries(manifest.modules)) {
+      expect(typeof source === 'string' && source).toBe('./' + target);
+    }
+    expect((manifest as unknown as { creation: { main: string } }).creation.main).toBe('src/main');
+  });
+
   test('points mcconfig at this repository\'s sdkconfig folder and partition table', () => {
     expect(manifest.build.SDKCONFIGPATH).toBe('./sdkconfig');
     expect(existsSync(join(root, manifest.build.SDKCONFIGPATH, 'sdkconfig.defaults'))).toBe(true);
@@ -44,12 +51,12 @@ describe('manifest.json', () => {
   // mcconfig matches a wildcard preload ("core/*") against .js modules only:
   // .ts modules are preloaded only when named one by one. A module left out
   // runs from RAM on the device.
-  test('every TypeScript module of app/ and core/ is preloaded by name', () => {
+  test('every TypeScript module of src/app, src/core and src/device is preloaded by name', () => {
     const missing: string[] = [];
     for (const [target, source] of Object.entries(manifest.modules)) {
       if (!target.endsWith('/*') || typeof source !== 'string') continue;
       const prefix = target.slice(0, -1);
-      if (!(prefix === 'app/' || prefix.startsWith('core/'))) continue;
+      if (!/^src\/(app|core|device)\//.test(prefix)) continue;
       const dir = join(root, source.slice(0, -1));
       if (!existsSync(dir)) continue;
       for (const f of readdirSync(dir)) {

@@ -1,0 +1,3 @@
+export function restart(): never;
+export function freeHeap(): number;
+export function ticks(): number;

@@ -1,0 +1,2 @@
+import type { CryptoPort } from '../../../../src/core/ports';
+export function createCrypto(): CryptoPort;
