@@ -3,7 +3,7 @@
  * sdkconfig/sdkconfig.defaults), checked against the rules those tools apply,
  * so that a mistake shows here rather than at a device build.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -34,6 +34,18 @@ describe('manifest.json', () => {
       expect(typeof source === 'string' && source).toBe('./' + target);
     }
     expect((manifest as unknown as { creation: { main: string } }).creation.main).toBe('src/main');
+  });
+
+  test('maps every folder of src/ that holds TypeScript (src/network is chosen per platform)', () => {
+    const folders: string[] = [];
+    const walk = (dir: string) => {
+      const entries = readdirSync(join(root, dir));
+      if (entries.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) folders.push(dir);
+      for (const f of entries) if (statSync(join(root, dir, f)).isDirectory()) walk(`${dir}/${f}`);
+    };
+    walk('src');
+    const unmapped = folders.filter((d) => d !== 'src' && d !== 'src/network' && !(`${d}/*` in manifest.modules));
+    expect(unmapped).toEqual([]);
   });
 
   test('points mcconfig at this repository\'s sdkconfig folder and partition table', () => {

@@ -1,3 +1,0 @@
-export function restart(): never;
-export function freeHeap(): number;
-export function ticks(): number;

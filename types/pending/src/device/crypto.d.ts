@@ -1,2 +1,0 @@
-import type { CryptoPort } from '../../../../src/core/ports';
-export function createCrypto(): CryptoPort;

@@ -1,2 +1,0 @@
-import type { SourcePort } from '../../../../src/core/ports';
-export function createHttpSources(options?: object): SourcePort;
