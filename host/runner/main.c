@@ -1,0 +1,288 @@
+/*
+ * reflasher-host: runs the firmware bundle in XS against a simulated flash.
+ * See usage() for the flags and the exit codes.
+ */
+#include "xs.h"
+#include "host_xs_api.h"
+#include "host_idf.h"
+#include "esp_ota_ops.h"
+#include "nor_sim.h"
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+runner_state runner = { .power_cut_after = -1 };
+
+static void usage(const char *problem)
+{
+	if (problem)
+		fprintf(stderr, "reflasher-host: %s\n", problem);
+	fprintf(stderr,
+		"usage: reflasher-host --flash <file> --chip <esp32|esp32c3|...> --running <label> --job <job.json>\n"
+		"                      [--resource name=path]... [--firmware build/host/firmware.js] [--trace <file>]\n"
+		"                      [--power-cut <n>] [--report <file.json>] [--strict] [--partition-table-offset <n>] [--heap-sample]\n"
+		"exit codes: 0 done, 1 job refused or failed (ReflashError), 2 usage or bad flash/table,\n"
+		"            3 power cut, 4 firmware bug (uncaught exception, XS abort, no outcome), 5 restarted before an outcome\n");
+	exit(RUNNER_USAGE);
+}
+
+const runner_resource *runner_find_resource(const char *name)
+{
+	int i;
+	for (i = 0; i < runner.resource_count; i++) {
+		if (!strcmp(runner.resources[i].name, name))
+			return &runner.resources[i];
+	}
+	return NULL;
+}
+
+void runner_finish(int ok, int bug, const char *json)
+{
+	free(runner.finish_json);
+	runner.finish_json = strdup(json);
+	runner.finish_ok = ok;
+	runner.finish_bug = bug;
+}
+
+/* Maps a file read-only; an empty file maps to a valid empty buffer. */
+static const uint8_t *runner_map(const char *path, size_t *size)
+{
+	struct stat st;
+	void *data;
+	int fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "reflasher-host: cannot open %s: %s\n", path, strerror(errno));
+		exit(RUNNER_USAGE);
+	}
+	*size = (size_t)st.st_size;
+	data = st.st_size ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+	close(fd);
+	if (data == MAP_FAILED) {
+		fprintf(stderr, "reflasher-host: cannot map %s: %s\n", path, strerror(errno));
+		exit(RUNNER_USAGE);
+	}
+	return data;
+}
+
+static char *runner_read_text(const char *path)
+{
+	size_t size;
+	const uint8_t *data = runner_map(path, &size);
+	char *text = malloc(size + 1);
+	if (!text)
+		exit(RUNNER_CRASHED);
+	memcpy(text, data, size);
+	text[size] = 0;
+	return text;
+}
+
+static int64_t runner_number(const char *flag, const char *text)
+{
+	char *end;
+	long long value;
+	errno = 0;
+	value = strtoll(text, &end, 0);
+	if (errno || *end || value < 0) {
+		char problem[128];
+		snprintf(problem, sizeof(problem), "%s: expected a non-negative number, saw \"%s\"", flag, text);
+		usage(problem);
+	}
+	return value;
+}
+
+static void runner_on_power_cut(void)
+{
+	runner_write_report(RUNNER_POWER_CUT, "POWER_CUT", "the simulated power cut stopped the run");
+	fflush(NULL);
+	_exit(RUNNER_POWER_CUT);
+}
+
+static runner_outcome runner_outcome_now(void)
+{
+	if (!runner.finish_json || runner.finish_bug)
+		return RUNNER_CRASHED;
+	return runner.finish_ok ? RUNNER_DONE : RUNNER_REFUSED;
+}
+
+static void runner_on_restart(void)
+{
+	runner_outcome outcome = runner.finish_json ? runner_outcome_now() : RUNNER_RESTARTED;
+	runner_write_report(outcome, outcome == RUNNER_RESTARTED ? "RESTARTED" : NULL, "esp_restart before the job reported an outcome");
+	nor_close();
+	fflush(NULL);
+	_exit(outcome);
+}
+
+void host_runtime_abort(xsMachine *the, int status, const char *why)
+{
+	fprintf(stderr, "reflasher-host: firmware aborted: %s\n", why);
+	runner_write_report(RUNNER_CRASHED, "XS_ABORT", why);
+	nor_close();
+	fflush(NULL);
+	_exit(RUNNER_CRASHED);
+}
+
+/* The error code and message the firmware reported, for the report. */
+static void runner_finish_error(char *code, size_t code_size, char *message, size_t message_size)
+{
+	const char *json = runner.finish_json, *at;
+	code[0] = message[0] = 0;
+	if (!json)
+		return;
+	/* The entry writes "code" and "message" with JSON.stringify: find them
+	   without a JSON parser; the full object is in the report anyway. */
+	if ((at = strstr(json, "\"code\":\"")))
+		sscanf(at + 8, "%63[^\"]", code);
+	if ((at = strstr(json, "\"message\":\"")))
+		snprintf(message, message_size, "%.*s", (int)(strcspn(at + 11, "\"")), at + 11);
+}
+
+int main(int argc, char **argv)
+{
+	const char *flash = NULL, *chip = NULL, *running = NULL, *job = NULL, *trace = NULL;
+	const char *firmware = "build/host/firmware.js";
+	int strict = 0, i;
+	char error[256];
+	nor_config nor_cfg;
+	host_idf_config idf_cfg;
+	xsCreation creation = {
+		32 * 1024,   /* initialChunkSize */
+		8 * 1024,    /* incrementalChunkSize */
+		2048,        /* initialHeapCount (slots) */
+		512,         /* incrementalHeapCount */
+		2048,        /* stackCount */
+		2048,        /* initialKeyCount */
+		256,         /* incrementalKeyCount */
+		1993,        /* nameModulo */
+		127,         /* symbolModulo */
+		256 * 1024,  /* parserBufferSize */
+		1993,        /* parserTableModulo */
+		0,           /* staticSize */
+	};
+	xsMachine *machine;
+	runner_outcome outcome;
+
+	for (i = 1; i < argc; i++) {
+		const char *flag = argv[i];
+		const char *value = (i + 1 < argc) ? argv[i + 1] : NULL;
+		if (!strcmp(flag, "--strict")) { strict = 1; continue; }
+		if (!strcmp(flag, "--heap-sample")) { host_xs_live_sampling = 1; continue; }
+		if (!strcmp(flag, "--help") || !strcmp(flag, "-h")) usage(NULL);
+		if (!value) {
+			snprintf(error, sizeof(error), "%s: missing value", flag);
+			usage(error);
+		}
+		i++;
+		if (!strcmp(flag, "--flash")) flash = value;
+		else if (!strcmp(flag, "--chip")) chip = value;
+		else if (!strcmp(flag, "--running")) running = value;
+		else if (!strcmp(flag, "--job")) job = value;
+		else if (!strcmp(flag, "--firmware")) firmware = value;
+		else if (!strcmp(flag, "--trace")) trace = value;
+		else if (!strcmp(flag, "--report")) runner.report_path = value;
+		else if (!strcmp(flag, "--power-cut")) runner.power_cut_after = runner_number(flag, value);
+		else if (!strcmp(flag, "--partition-table-offset")) host_idf_partition_table_offset = (uint32_t)runner_number(flag, value);
+		else if (!strcmp(flag, "--resource")) {
+			const char *equals = strchr(value, '=');
+			runner_resource *r;
+			if (!equals || equals == value)
+				usage("--resource: expected name=path");
+			if (runner.resource_count == RUNNER_MAX_RESOURCES)
+				usage("--resource: too many resources");
+			r = &runner.resources[runner.resource_count++];
+			r->name = strndup(value, (size_t)(equals - value));
+			r->data = runner_map(equals + 1, &r->size);
+		}
+		else {
+			snprintf(error, sizeof(error), "unknown flag %s", flag);
+			usage(error);
+		}
+	}
+	if (!flash || !chip || !running || !job)
+		usage("--flash, --chip, --running and --job are required");
+
+	memset(&idf_cfg, 0, sizeof(idf_cfg));
+	for (i = 0; host_idf_chips[i].name; i++) {
+		if (!strcmp(host_idf_chips[i].name, chip))
+			idf_cfg.chip = host_idf_chips[i].model;
+	}
+	if (!idf_cfg.chip) {
+		snprintf(error, sizeof(error), "--chip %s: unknown chip", chip);
+		usage(error);
+	}
+	idf_cfg.running_label = running;
+	idf_cfg.free_heap = 200 * 1024;
+	idf_cfg.on_restart = runner_on_restart;
+	host_idf_configure(&idf_cfg);
+
+	memset(&nor_cfg, 0, sizeof(nor_cfg));
+	nor_cfg.path = flash;
+	nor_cfg.strict = strict;
+	nor_cfg.power_cut_after = runner.power_cut_after;
+	nor_cfg.on_power_cut = runner_on_power_cut;
+	if (trace) {
+		nor_cfg.trace = fopen(trace, "w");
+		if (!nor_cfg.trace) {
+			snprintf(error, sizeof(error), "--trace %s: %s", trace, strerror(errno));
+			usage(error);
+		}
+	}
+	if (nor_open(&nor_cfg, error, sizeof(error)) < 0)
+		usage(error);
+	if (host_idf_load_partitions(error, sizeof(error)) != 0)
+		usage(error);
+	if (!esp_ota_get_running_partition()) {
+		snprintf(error, sizeof(error), "--running %s: no app partition with that label in the table", running);
+		usage(error);
+	}
+	runner.job_text = runner_read_text(job);
+	if (access(firmware, R_OK)) {
+		snprintf(error, sizeof(error), "--firmware %s: %s (build it with npm run build:host)", firmware, strerror(errno));
+		usage(error);
+	}
+
+	machine = xsCreateMachine(&creation, "reflasher", NULL);
+	runner.machine = machine;
+	xsBeginHost(machine);
+	{
+		xsTry {
+			host_xs_install_globals(the);
+			host_xs_run_program(the, firmware);
+			host_xs_run_loop(the);
+		}
+		xsCatch {
+			const char *message = xsToString(xsException);
+			fprintf(stderr, "reflasher-host: uncaught exception: %s\n", message);
+			runner_finish(0, 1, "{\"ok\":false,\"bug\":true}");
+			snprintf(error, sizeof(error), "%s", message);
+		}
+	}
+	xsEndHost(machine);
+
+	outcome = runner_outcome_now();
+	if (outcome == RUNNER_DONE)
+		runner_write_report(outcome, NULL, NULL);
+	else if (!runner.finish_json) {
+		runner_write_report(outcome, "NO_OUTCOME", "the firmware ended without reporting an outcome");
+	}
+	else {
+		char code[64], message[512];
+		runner_finish_error(code, sizeof(code), message, sizeof(message));
+		if (!code[0])
+			snprintf(code, sizeof(code), "BUG");
+		runner_write_report(outcome, code, message[0] ? message : error);
+	}
+	xsDeleteMachine(machine);
+	runner.machine = NULL;
+	nor_close();
+	if (nor_cfg.trace)
+		fclose(nor_cfg.trace);
+	return outcome;
+}

@@ -1,0 +1,90 @@
+/**
+ * xs-reflasher: the firmware's entry point (Moddable `main`).
+ *
+ * Read the config, bring the network up when the job needs it, run the engine
+ * with the device bindings, log progress, restart when done. On failure the
+ * retry policy (src/app/retry.ts) decides: network trouble is retried with
+ * back-off, a refusal stops and waits for a person, and once in-use
+ * destinations are being committed the firmware never restarts.
+ */
+import rawConfig from 'mc/config';
+import Timer from 'timer';
+import { connect, hasNetwork, readStoredStation } from 'network';
+import { runJob } from 'core/engine';
+import { loadBundle } from 'core/bundle/load';
+import { devicePlatform } from 'device/platform';
+import { restart } from 'system';
+import { parseConfig, unknownKeys, type FirmwareConfig } from 'app/config';
+import { chooseNetwork } from 'app/wifi-credentials';
+import { createReport, formatError, type AppReport } from 'app/report';
+import { runWithRetry } from 'app/run';
+
+const log = (line: string) => trace(`reflasher: ${line}\n`);
+const sleep = (ms: number) => new Promise<void>((resolve) => { Timer.set(() => resolve(), ms); });
+
+/** Keys of mc/config that mcconfig and other Moddable modules add. */
+const FOREIGN_KEYS = ['file', 'sntp', 'format', 'rotation'];
+
+async function attempt(config: FirmwareConfig, report: AppReport) {
+  report.newRun();
+  const platform = devicePlatform({ report });
+  if (config.mode === 'download') await ensureNetwork(config);
+  const job = await loadBundle({
+    source: config.mode === 'download' ? { url: config.bundle } : { resource: config.bundle },
+    publicKey: config.publicKey,
+    platform,
+  });
+  if (config.staging !== undefined) job.staging = config.staging;
+  return runJob(job, platform, { forceStaging: config.forceStaging });
+}
+
+async function ensureNetwork(config: FirmwareConfig): Promise<void> {
+  if (!hasNetwork) return;
+  const choice = chooseNetwork(config.wifi, readStoredStation);
+  log(choice.reason);
+  if (!choice.credentials) return;
+  log(`IP address ${await connect(choice.credentials)}`);
+}
+
+async function main(): Promise<void> {
+  let config: FirmwareConfig;
+  try {
+    config = parseConfig(rawConfig);
+  } catch (e) {
+    // A bad build: retrying cannot help and nothing was touched. Say it until someone looks.
+    log(formatError(e));
+    Timer.repeat(() => log(`stopped: ${formatError(e)}; rebuild with a corrected config`), 60_000);
+    return;
+  }
+  for (const key of unknownKeys(rawConfig, FOREIGN_KEYS)) log(`warn: config.${key} is not a setting of this firmware (typo?)`);
+  log(`mode ${config.mode}, bundle ${config.bundle}` + (config.publicKey ? ', signed bundles only' : ', UNSIGNED bundles accepted (no publicKey configured)'));
+
+  const report = createReport(log);
+  const outcome = await runWithRetry(config.retry, {
+    attempt: () => attempt(config, report),
+    committing: () => report.committing,
+    sleep,
+    log,
+  });
+
+  if (outcome.status === 'done') {
+    for (const image of outcome.result.images) {
+      log(`${image.name}: ${image.size} bytes at 0x${image.destination.toString(16)}, sha256 ${image.sha256}, ${image.sectorsWritten} sectors written, ${image.sectorsSkipped} already right`);
+    }
+    log(`done in ${Math.round(outcome.result.elapsedMs / 1000)} s after ${outcome.attempts} attempt(s)`);
+    if (!config.restart) {
+      log('config.restart is false: not restarting; reset the device to boot what was written');
+      return;
+    }
+    log('restarting');
+    Timer.set(() => restart(), 1_000); // let the log drain first
+    return;
+  }
+  // Stopped before anything in use was touched: the device still boots as before,
+  // and restarting would only run the same refusal again.
+  Timer.repeat(() => log(`stopped: ${formatError(outcome.error)}`), 60_000);
+}
+
+export default function () {
+  main().catch((e: unknown) => log(`bug: ${String(e)}`));
+}

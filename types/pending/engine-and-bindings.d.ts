@@ -1,0 +1,28 @@
+/**
+ * TEMPORARY: the shapes of modules that land on main from other branches
+ * (engine: core; device bindings and system: runtime; bundle loading:
+ * formats/safety). They let src/main.ts type-check before those merge; delete
+ * each declaration as its module arrives (an ambient declaration would hide
+ * the real file).
+ */
+declare module 'core/engine' {
+  import type { JobResult, JobSpec } from '../../src/core/job';
+  import type { Platform } from '../../src/core/ports';
+  export function runJob(job: JobSpec, platform: Platform, options?: { forceStaging?: boolean }): Promise<JobResult>;
+}
+
+declare module 'core/bundle/load' {
+  import type { JobSpec, ImageSource } from '../../src/core/job';
+  import type { Platform } from '../../src/core/ports';
+  /** Read the bundle manifest (and its signature when a key is set), check it, return the job. */
+  export function loadBundle(options: { source: ImageSource; publicKey: Uint8Array | undefined; platform: Platform }): Promise<JobSpec>;
+}
+
+declare module 'device/platform' {
+  import type { Platform, ReportPort } from '../../src/core/ports';
+  export function devicePlatform(options: { report: ReportPort }): Platform;
+}
+
+declare module 'system' {
+  export function restart(): void;
+}
