@@ -43,21 +43,20 @@ describe('manifest.json', () => {
 
   // mcconfig matches a wildcard preload ("core/*") against .js modules only:
   // .ts modules are preloaded only when named one by one. A module left out
-  // runs from RAM on the device.
-  test('every TypeScript module of app/ and core/ is preloaded by name', () => {
+  // runs from RAM on the device; a folder without a modules entry is not built.
+  test('every TypeScript module of app/ and core/, in every folder, is built and preloaded by name', () => {
     const missing: string[] = [];
-    for (const [target, source] of Object.entries(manifest.modules)) {
-      if (!target.endsWith('/*') || typeof source !== 'string') continue;
-      const prefix = target.slice(0, -1);
-      if (!(prefix === 'app/' || prefix.startsWith('core/'))) continue;
-      const dir = join(root, source.slice(0, -1));
-      if (!existsSync(dir)) continue;
-      for (const f of readdirSync(dir)) {
-        if (!f.endsWith('.ts') || f.endsWith('.d.ts')) continue;
-        const name = prefix + f.slice(0, -3);
+    const walk = (dir: string, prefix: string) => {
+      for (const f of readdirSync(join(root, dir), { withFileTypes: true })) {
+        if (f.isDirectory()) { walk(`${dir}/${f.name}`, `${prefix}${f.name}/`); continue; }
+        if (!f.name.endsWith('.ts') || f.name.endsWith('.d.ts')) continue;
+        if (manifest.modules[`${prefix}*`] !== `./${dir}/*`) missing.push(`modules: ${prefix}*`);
+        const name = prefix + f.name.slice(0, -3);
         if (!manifest.preload.includes(name)) missing.push(name);
       }
-    }
+    };
+    walk('src/app', 'app/');
+    walk('src/core', 'core/');
     expect(missing).toEqual([]);
   });
 });
