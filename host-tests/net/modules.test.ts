@@ -172,6 +172,30 @@ describe('http source in the host runtime', () => {
   });
 });
 
+describe('native objects used directly', () => {
+  test('bad arguments are caller bugs, close() twice is safe, use after close or digest is refused', async () => {
+    const run = await runFirmware({ flash, firmware, dir, job: { lifecycle: `${plain.origin}/img/small.bin` } });
+    expect(run.exitCode).toBe(0);
+    expect(traceLines(run.stdout)).toEqual([{
+      kind: 'lifecycle',
+      connectTimeoutZero: 'RangeError',
+      readTimeoutNegative: 'RangeError',
+      maxRedirectsNegative: 'RangeError',
+      offsetNegative: 'RangeError',
+      open: 'ok',
+      readNotABuffer: 'TypeError',
+      read: 'ok',
+      close: 'ok',
+      closeAgain: 'ok',
+      readAfterClose: 'SOURCE_IO',
+      openAfterClose: 'SOURCE_IO',
+      digest: 'ok',
+      updateAfterDigest: 'Error',
+      digestAgain: 'Error',
+    }]);
+  });
+});
+
 describe('crypto module in the host runtime', () => {
   test('ECDSA P-256: a good signature verifies, a tampered one does not, a bad key is CONFIG_INVALID', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
