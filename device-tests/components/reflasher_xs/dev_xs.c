@@ -80,7 +80,7 @@ static void dev_xs_copy(char *out, size_t out_size, const char *text)
 
 int dev_xs_eval(xsMachine *the, const char *text, char *out, size_t out_size)
 {
-	int ok = 0;
+	volatile int ok = 0; /* set inside xsTry (setjmp) */
 	dev_xs_source source = { text, 0 };
 	xsBeginHost(the);
 	{

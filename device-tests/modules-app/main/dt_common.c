@@ -75,9 +75,14 @@ static char *dt_format(const char *js, va_list args)
 	return text;
 }
 
+/* Each test script runs in a block of its own: its const/let names do not
+   outlive it, and the block's completion value is the script's result. */
 static int dt_eval(char *out, const char *js, va_list args)
 {
-	char *text = dt_format(js, args);
+	char *body = dt_format(js, args);
+	char *text = NULL;
+	TEST_ASSERT_TRUE(asprintf(&text, "{\n%s\n}", body) >= 0);
+	free(body);
 	int ok = dev_xs_eval(dt_machine(), text, out, DT_OUT_SIZE);
 	free(text);
 	return ok;
