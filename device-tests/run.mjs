@@ -8,9 +8,10 @@
 //
 // Environment: IDF_PATH (ESP-IDF v6.0, with export.sh sourced so idf.py is on
 // the PATH), QEMU_RISCV32 (default qemu-system-riscv32),
-// DEVICE_TESTS_TIMEOUT_S (default 600).
+// DEVICE_TESTS_TIMEOUT_S (default 600 per emulator run), DEVICE_TESTS_ONLY
+// (modules | firmware: run one tier).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startTestServer } from './test-server.mjs';
@@ -73,9 +74,9 @@ function run(command, argv, options) {
   }
 }
 
-function build(project, buildDir) {
+function build(project, buildDir, defines = []) {
   run('idf.py', ['-C', project, '-B', buildDir, `-DSDKCONFIG=${join(buildDir, 'sdkconfig')}`,
-    '-DIDF_TARGET=esp32c3', 'build'], { cwd: root });
+    '-DIDF_TARGET=esp32c3', ...defines, 'build'], { cwd: root });
 }
 
 /** Runs the flash image in QEMU until `done(output)` says so or time runs out. */
@@ -140,6 +141,67 @@ async function modulesTier() {
   }
 }
 
+/** The whole firmware: a full reflash of the emulated chip, then the reboot into what it wrote. */
+async function firmwareTier() {
+  const images = join(root, 'build/device/images-app');
+  build(join(here, 'images-app'), images);
+  const firmwareJs = join(root, 'build/device/firmware.js');
+  run(process.execPath, [join(here, 'firmware-app/build-bundle.mjs'), firmwareJs], { cwd: root });
+  const buildDir = join(root, 'build/device/firmware-app');
+  build(join(here, 'firmware-app'), buildDir, [`-DFIRMWARE_JS=${firmwareJs}`]);
+
+  // The bundle the firmware downloads: the new bootloader, table and app.
+  const bundleDir = join(root, 'build/device/bundle');
+  rmSync(bundleDir, { recursive: true, force: true });
+  run(process.execPath, [join(root, 'tools/bin/reflasher.js'), 'bundle', '--chip', 'esp32c3',
+    '--image', `${join(images, 'bootloader/bootloader.bin')}@0x0`,
+    '--image', `${join(images, 'partition_table/partition-table.bin')}@0x8000`,
+    '--image', `${join(images, 'reflash_new_firmware.bin')}@0x20000`,
+    '--out', bundleDir], { cwd: root });
+  const files = new Map(readdirSync(bundleDir).map((name) => [name, readFileSync(join(bundleDir, name))]));
+
+  const server = await startTestServer({ files });
+  try {
+    const flash = mergeFlash(buildDir, 4 * 1024 * 1024);
+    const config = { bundle: `http://10.0.2.2:${server.port}/files/manifest.json`, retryAttempts: 2, retryDelay: 1000, restart: true };
+    flash.write(JSON.stringify(config), 0x3f0000, 'latin1'); // fwcfg (firmware-app/partitions.csv)
+    const flashPath = join(buildDir, 'qemu_flash.bin');
+    const efusePath = join(buildDir, 'qemu_efuse.bin');
+    writeFileSync(flashPath, flash);
+    writeFileSync(efusePath, efuseImage());
+    const { output, why } = await emulate(flashPath, efusePath, (out) => {
+      if (/XS-REFLASHER NEW APP: .*\n/.test(out)) return 'new app';
+      if (/reflasher: stopped|reflasher firmware: (no |bad |piece \d+ failed|script (ended|threw))/.test(out)) return 'firmware stopped';
+      const after = out.indexOf('XS-REFLASHER NEW BOOTLOADER');
+      if (after >= 0 && out.indexOf('Panic handler entered multiple times', after) >= 0) return 'new app panicked after the soft reset';
+      if (after < 0 && /Guru Meditation/.test(out)) return 'firmware panicked';
+      return null;
+    });
+    const done = output.indexOf('reflasher: done');
+    const reset = output.indexOf('rst:0xc', done);
+    const bootloader = output.indexOf('XS-REFLASHER NEW BOOTLOADER', reset);
+    const appAfterReset = output.indexOf('XS-REFLASHER NEW APP: running from factory at 0x00020000', bootloader);
+    const reflashed = done >= 0 && reset > done && bootloader > reset;
+    let app = appAfterReset > bootloader;
+    if (reflashed && !app) {
+      // In the emulator built here, the app after the firmware's esp_restart
+      // panics at once (a plain app restarting itself does not): boot the flash
+      // as the reflash left it from power-on, which is what a device does next.
+      console.log(`\ntest:device: ${why}; booting the written flash from power-on`);
+      const cold = await emulate(flashPath, efusePath, (out) =>
+        /XS-REFLASHER NEW APP: .*\n/.test(out) || /Guru Meditation|Panic handler/.test(out) ? 'ended' : null);
+      const coldBootloader = cold.output.indexOf('XS-REFLASHER NEW BOOTLOADER');
+      app = coldBootloader >= 0 && cold.output.indexOf('XS-REFLASHER NEW APP: running from factory at 0x00020000', coldBootloader) > coldBootloader;
+    }
+    const ok = reflashed && app;
+    console.log(`\ntest:device: firmware tier: ${ok ? `reflashed; the new bootloader ran after the restart; the new app ran ${appAfterReset > bootloader ? 'after the restart' : 'from power-on'}`
+      : `no boot into the new firmware (${why}; done ${done >= 0}, soft reset ${reset >= 0}, new bootloader ${bootloader >= 0}, new app ${app})`}`);
+    return ok;
+  } finally {
+    await server.close();
+  }
+}
+
 async function main() {
   const missing = missingPrerequisite();
   if (missing) {
@@ -151,8 +213,10 @@ async function main() {
     return 0;
   }
   mkdirSync(join(root, 'build/device'), { recursive: true });
-  const ok = await modulesTier();
-  return ok ? 0 : 1;
+  const only = process.env.DEVICE_TESTS_ONLY; // "modules" or "firmware"
+  const modulesOk = only === 'firmware' ? true : await modulesTier();
+  const firmwareOk = only === 'modules' ? true : await firmwareTier();
+  return modulesOk && firmwareOk ? 0 : 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -53,14 +53,17 @@ export async function readAll(source: ByteSource, limit: number, what: string): 
     if (source.length !== undefined && source.length > limit) {
       throw new ReflashError('SIZE_MISMATCH', `${what} is ${source.length} bytes, more than the ${limit} allowed: is the URL or resource the right file?`, { length: source.length, limit });
     }
-    const out = new Uint8Array(limit + 1);
+    // Only as much as the source says it has: on an ESP32-C3 running the
+    // firmware a 64 KiB buffer for a 1 KiB manifest is more heap than is left.
+    const capacity = Math.min(limit, source.length ?? limit);
+    const out = new Uint8Array(capacity + 1);
     let used = 0;
     for (;;) {
       const n = await source.read(out.subarray(used));
       if (n === 0) break;
       used += n;
-      if (used > limit) {
-        throw new ReflashError('SIZE_MISMATCH', `${what} is more than the ${limit} bytes allowed: is the URL or resource the right file?`, { limit });
+      if (used > capacity) {
+        throw new ReflashError('SIZE_MISMATCH', `${what} is more than the ${capacity} bytes ${capacity < limit ? 'it announced' : 'allowed'}: is the URL or resource the right file?`, { limit: capacity });
       }
     }
     return out.slice(0, used);

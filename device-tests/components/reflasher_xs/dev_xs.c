@@ -37,21 +37,21 @@ void host_runtime_abort(xsMachine *the, int status, const char *why)
 	abort();
 }
 
-xsMachine *dev_xs_create(void)
+xsMachine *dev_xs_create(size_t parser_bytes)
 {
-	/* Sized for the ESP32-C3's ~300 KiB of heap: the parser's buffer is
-	   only needed while a script is parsed. */
+	/* Sized for the ESP32-C3's ~300 KiB of heap; the parser's memory is
+	   only held while a script is parsed. */
 	xsCreation creation = {
-		16 * 1024,   /* initialChunkSize */
+		8 * 1024,    /* initialChunkSize */
 		8 * 1024,    /* incrementalChunkSize */
-		1024,        /* initialHeapCount (slots) */
-		512,         /* incrementalHeapCount */
-		1024,        /* stackCount */
-		1024,        /* initialKeyCount */
+		512,         /* initialHeapCount (slots) */
+		256,         /* incrementalHeapCount */
+		512,         /* stackCount */
+		512,         /* initialKeyCount */
 		128,         /* incrementalKeyCount */
 		127,         /* nameModulo */
 		127,         /* symbolModulo */
-		16 * 1024,   /* parserBufferSize */
+		parser_bytes, /* parserBufferSize */
 		127,         /* parserTableModulo */
 		0,           /* staticSize */
 	};

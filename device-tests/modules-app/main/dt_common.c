@@ -61,7 +61,7 @@ static xsMachine *dt_machine(void)
 {
 	if (!dt_the) {
 		char out[DT_OUT_SIZE];
-		dt_the = dev_xs_create();
+		dt_the = dev_xs_create(16 * 1024);
 		TEST_ASSERT_NOT_NULL_MESSAGE(dt_the, "XS machine not created (heap?)");
 		TEST_ASSERT_TRUE_MESSAGE(dev_xs_eval(dt_the, dt_prelude, out, sizeof(out)), out);
 	}

@@ -1,0 +1,87 @@
+/*
+ * Starts the tier's firmware: one XS machine, the configuration from the
+ * fwcfg partition as `deviceConfig`, the bundled TypeScript (js/entry.ts)
+ * parsed, then the network, then its reflasherMain(), which runs the
+ * reflash and restarts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev_xs.h"
+#include "esp_heap_caps.h"
+#include "esp_partition.h"
+#include "esp_system.h"
+#include "freertos/FreeRTOS.h"
+#include "freertos/task.h"
+#include "fw_net.h"
+
+extern const char firmware_js_start[] asm("_binary_firmware_js_start");
+
+static char *fw_config(void)
+{
+	const esp_partition_t *cfg = esp_partition_find_first(ESP_PARTITION_TYPE_DATA, 0x40, "fwcfg");
+	char *text = cfg ? calloc(1, cfg->size + 1) : NULL;
+	if (!text || esp_partition_read(cfg, 0, text, cfg->size) != ESP_OK)
+		return NULL;
+	char *end = memchr(text, 0xFF, cfg->size); /* the rest of the sector is erased */
+	if (end)
+		*end = 0;
+	return text;
+}
+
+/* Every 10 s: the heap, so a stall in the emulator log says what it had left. */
+static void fw_watch(void *arg)
+{
+	for (;;) {
+		vTaskDelay(pdMS_TO_TICKS(10000));
+		printf("reflasher firmware: alive, free heap %u, minimum ever %u\n",
+			(unsigned)esp_get_free_heap_size(), (unsigned)esp_get_minimum_free_heap_size());
+	}
+}
+
+void app_main(void)
+{
+	char out[256];
+	printf("reflasher firmware: start (free heap %u)\n", (unsigned)esp_get_free_heap_size());
+	xTaskCreate(fw_watch, "fw_watch", 2048, NULL, 1, NULL);
+	char *config = fw_config();
+	if (!config || config[0] != '{') {
+		printf("reflasher firmware: no configuration in fwcfg\n");
+		return;
+	}
+	xsMachine *the = dev_xs_create(8 * 1024);
+	if (!the) {
+		printf("reflasher firmware: no XS machine\n");
+		return;
+	}
+	char *set = NULL;
+	if (asprintf(&set, "globalThis.deviceConfig = %s; 'configured'", config) < 0)
+		return;
+	free(config);
+	int ok = dev_xs_eval(the, set, out, sizeof(out));
+	free(set);
+	if (!ok) {
+		printf("reflasher firmware: bad configuration: %s\n", out);
+		return;
+	}
+	/* The bundle comes in pieces (build-bundle.mjs): XS parses one at a time. */
+	int pieces = 0;
+	for (const char *piece = firmware_js_start; *piece; piece += strlen(piece) + 1, pieces++) {
+		printf("reflasher firmware: piece %d, %u bytes, free heap %u, largest block %u\n", pieces, (unsigned)strlen(piece),
+			(unsigned)esp_get_free_heap_size(), (unsigned)heap_caps_get_largest_free_block(MALLOC_CAP_8BIT));
+		if (!dev_xs_eval(the, piece, out, sizeof(out))) {
+			printf("reflasher firmware: piece %d failed: %s (free heap %u)\n", pieces, out, (unsigned)esp_get_free_heap_size());
+			return;
+		}
+	}
+	printf("reflasher firmware: script loaded in %d pieces (free heap %u)\n", pieces, (unsigned)esp_get_free_heap_size());
+	if (!fw_net_up(20000)) {
+		printf("reflasher firmware: no DHCP lease in 20 s\n");
+		return;
+	}
+	ok = dev_xs_eval(the, "reflasherMain()", out, sizeof(out));
+	/* Only reached when the job did not restart the chip. */
+	printf("reflasher firmware: script %s: %s (free heap %u)\n", ok ? "ended" : "threw", out,
+		(unsigned)esp_get_free_heap_size());
+}
