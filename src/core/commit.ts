@@ -11,6 +11,7 @@ import { sectorMatchesFlash } from './buffers';
 import { expectedHash, progress } from './context';
 import type { Context } from './context';
 import { checkReadBack, hashFlash } from './verify';
+import { writeDataPages } from './program';
 
 /**
  * @throws ReflashError `HASH_MISMATCH` when the staging copy no longer hashes
@@ -78,7 +79,7 @@ function writeRun(ctx: Context, index: number, from: number, first: number, end:
     const n = Math.min(SECTOR_SIZE, image.size - offset);
     ctx.platform.flash.read(from + offset, ctx.buffers.sector);
     if (n < SECTOR_SIZE) ctx.buffers.sector.fill(0xff, n);
-    ctx.platform.flash.write(image.destination + offset, ctx.buffers.sector);
+    writeDataPages(ctx.platform.flash, image.destination + offset, ctx.buffers.sector, ctx.buffers.sector32);
     ctx.written[index]++;
   }
 }

@@ -14,12 +14,13 @@
 import { ReflashError, hex } from './errors';
 import type { ByteSource, Phase, Sha256 } from './ports';
 import { SECTOR_SIZE, alignUp } from './regions';
-import { isErasedWords, streamingEraseLength } from './sector-diff';
+import { differingWords, isErasedWords, streamingEraseLength } from './sector-diff';
 import { sectorMatchesFlash } from './buffers';
 import { progress } from './context';
 import type { Context } from './context';
 import type { PlannedImage } from './plan-types';
 import { sectorsErased, toHex } from './verify';
+import { writeDataPages } from './program';
 
 /** A source being read into `buffers.sector`; `io[start, end)` holds bytes not yet used. */
 interface Stream {
@@ -109,7 +110,7 @@ export async function streamToStaging(ctx: Context, source: ByteSource, image: P
   else ctx.platform.flash.erase(base, length);
   return streamSectors(ctx, source, image, 'download', (c, offset, n) => {
     padSector(c, n);
-    c.platform.flash.write(base + offset, c.buffers.sector);
+    writeDataPages(c.platform.flash, base + offset, c.buffers.sector, c.buffers.sector32);
   });
 }
 
@@ -119,26 +120,42 @@ export async function streamToStaging(ctx: Context, source: ByteSource, image: P
  */
 export async function streamToDestination(ctx: Context, source: ByteSource, index: number, phase: Phase): Promise<StreamResult> {
   const image = ctx.plan.images[index];
-  const state = { erasedEnd: image.destination, runUnderWay: true };
+  // runUnderWay: did the previous sector change? null before the first sector, where no sector tells yet.
+  const state: { erasedEnd: number; runUnderWay: boolean | null } = { erasedEnd: image.destination, runUnderWay: null };
   const extentEnd = image.destination + alignUp(image.size, SECTOR_SIZE);
   return streamSectors(ctx, source, image, phase, (c, offset, n) => {
     const address = image.destination + offset;
-    c.platform.flash.read(address, c.buffers.flash);
+    // Inside a block this run erased, the flash reads 0xFF: reading it would only cost time (the read-back checks every byte).
+    const erased = address < state.erasedEnd;
+    if (erased) c.buffers.flash.fill(0xff);
+    else c.platform.flash.read(address, c.buffers.flash);
     if (sectorMatchesFlash(c.buffers, n)) {
       c.skipped[index]++;
       state.runUnderWay = false;
       return;
     }
-    if (address >= state.erasedEnd && !isErasedWords(c.buffers.flash32)) {
-      const length = streamingEraseLength(address, extentEnd, state.runUnderWay);
+    if (!erased && !isErasedWords(c.buffers.flash32)) {
+      const underWay = state.runUnderWay ?? anotherImage(c);
+      const length = streamingEraseLength(address, extentEnd, underWay);
       c.platform.flash.erase(address, length);
       state.erasedEnd = address + length;
     }
     state.runUnderWay = true;
     padSector(c, n);
-    c.platform.flash.write(address, c.buffers.sector);
+    writeDataPages(c.platform.flash, address, c.buffers.sector, c.buffers.sector32);
     c.written[index]++;
   });
+}
+
+/**
+ * At the image's first sector no earlier sector says whether the changes run
+ * on. Its own bytes do: most words differ when another image occupies the
+ * destination (a new app over an old one: every sector will change, so the
+ * first 64 KiB block is erased at once), a few when it is a new build of the
+ * same image (version and hashes in the header: erase that sector alone).
+ */
+function anotherImage(c: Context): boolean {
+  return differingWords(c.buffers.sector32, c.buffers.flash32) * 2 > c.buffers.sector32.length;
 }
 
 /** Read the whole source only to hash it and check its size. */
