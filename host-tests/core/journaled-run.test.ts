@@ -27,14 +27,14 @@ function expectWritten(f: Fixture, expected: Array<[number, Uint8Array]>): void 
 }
 
 describe('runJournaled', () => {
-  test('a fresh job is planned with its journal at the end of staging, and ends finished', async () => {
+  test('a fresh job is planned with its journal right after the staged images, and ends finished', async () => {
     const { f, expected } = inUseJob();
     const { resumedAt } = await runJournaled(f.platform, async () => f.job);
     expect(resumedAt).toBeNull();
     expectWritten(f, expected);
     expect(findUnfinishedJournal(f.platform)).toBeNull();
     const staging = f.partitions.find((p) => p.label === 'ota_1')!;
-    const journal = Journal.open(f.flash, f.platform.crypto, staging.address + staging.size - Journal.size);
+    const journal = Journal.open(f.flash, f.platform.crypto, staging.address + 0x6000);
     expect(journal?.state.finished).toBe(true);
     expect(journal?.state.resumeAt).toBe(journal?.state.plan.steps.length);
   });
@@ -84,7 +84,7 @@ describe('runJournaled', () => {
     expectWritten(f, expected);
     expect(f.report.logs.some((l) => l.level === 'warn' && /no journal/.test(l.message))).toBe(true);
     const staging = f.partitions.find((p) => p.label === 'ota_1')!;
-    expect(Journal.open(f.flash, f.platform.crypto, staging.address + staging.size - Journal.size)).toBeNull();
+    expect(Journal.open(f.flash, f.platform.crypto, staging.address + 0x6000)).toBeNull();
   });
 
   test('two unfinished journals are refused rather than guessed between', async () => {

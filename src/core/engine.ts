@@ -47,7 +47,7 @@ export async function runJob(job: JobSpec, platform: Platform, options: EngineOp
   // One erase of the whole staging area (images and journal), before the journal is written into it.
   if (plan.staging) eraseStagingArea(platform.flash, plan.staging);
   options.onPlan?.(plan);
-  return executePlan(plan, platform, { onStepDone: options.onStepDone });
+  return executePlan(plan, platform, { onStepDone: options.onStepDone, stagingErased: plan.staging !== null });
 }
 
 /**

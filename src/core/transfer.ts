@@ -19,7 +19,7 @@ import { sectorMatchesFlash } from './buffers';
 import { progress } from './context';
 import type { Context } from './context';
 import type { PlannedImage } from './plan-types';
-import { sectorsErased, toHex } from './verify';
+import { checkSectorWritten, sectorsErased, toHex } from './verify';
 import { writeDataPages } from './program';
 
 /** A source being read into `buffers.sector`; `io[start, end)` holds bytes not yet used. */
@@ -106,7 +106,8 @@ export async function streamToStaging(ctx: Context, source: ByteSource, image: P
   if (base === null) throw new ReflashError('PLAN_INVALID', `image "${image.name}" has no staging address`);
   const length = alignUp(image.size, SECTOR_SIZE);
   // Reading is ~10x cheaper than erasing: a fresh staging area is not erased again.
-  if (sectorsErased(ctx, base, length)) ctx.platform.report.log('debug', `staging ${hex(base)}+${hex(length)} already erased`);
+  if (ctx.stagingErased) ctx.platform.report.log('debug', `staging ${hex(base)}+${hex(length)} erased with the staging area`);
+  else if (sectorsErased(ctx, base, length)) ctx.platform.report.log('debug', `staging ${hex(base)}+${hex(length)} already erased`);
   else ctx.platform.flash.erase(base, length);
   return streamSectors(ctx, source, image, 'download', (c, offset, n) => {
     padSector(c, n);
@@ -117,6 +118,14 @@ export async function streamToStaging(ctx: Context, source: ByteSource, image: P
 /**
  * Write the source to its destination, leaving alone the sectors that already
  * hold the right bytes. Counts skipped and written sectors in `ctx`.
+ *
+ * Every sector of the destination ends up compared with the source's bytes:
+ * a skipped sector when it was read to compare, a written one by reading it
+ * back right after the write. With the source's hash checked by the caller,
+ * that verifies the whole destination without reading it all again: for an
+ * update where 13 of 256 sectors change, 269 sector reads instead of 512.
+ * @throws ReflashError `READBACK_ERASED`, `READBACK_MISMATCH` for a sector
+ *   that does not read back as written; `SIZE_MISMATCH`, `SOURCE_*`, `FLASH_*`.
  */
 export async function streamToDestination(ctx: Context, source: ByteSource, index: number, phase: Phase): Promise<StreamResult> {
   const image = ctx.plan.images[index];
@@ -127,9 +136,8 @@ export async function streamToDestination(ctx: Context, source: ByteSource, inde
     const address = image.destination + offset;
     // Inside a block this run erased, the flash reads 0xFF: reading it would only cost time (the read-back checks every byte).
     const erased = address < state.erasedEnd;
-    if (erased) c.buffers.flash.fill(0xff);
-    else c.platform.flash.read(address, c.buffers.flash);
-    if (sectorMatchesFlash(c.buffers, n)) {
+    if (!erased) c.platform.flash.read(address, c.buffers.flash);
+    if (!erased && sectorMatchesFlash(c.buffers, n)) {
       c.skipped[index]++;
       state.runUnderWay = false;
       return;
@@ -143,6 +151,7 @@ export async function streamToDestination(ctx: Context, source: ByteSource, inde
     state.runUnderWay = true;
     padSector(c, n);
     writeDataPages(c.platform.flash, address, c.buffers.sector, c.buffers.sector32);
+    checkSectorWritten(c, image.name, address);
     c.written[index]++;
   });
 }

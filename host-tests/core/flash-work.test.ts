@@ -1,0 +1,178 @@
+/**
+ * The engine does only the flash work a job needs (issue 8): each test pins
+ * one saving found in the benchmark's operation traces.
+ */
+import { runJob } from '../../src/core/engine';
+import { runJournaled } from '../../src/core/journaled-run';
+import { writeDataPages } from '../../src/core/program';
+import { eraseStagingArea } from '../../src/core/staging-erase';
+import { Journal } from '../../src/core/journal/journal';
+import { MemoryFlash } from '../support/memory-flash';
+import { bytesOf } from '../support/test-platform';
+import { fixture, opsIn, preload } from '../support/job-fixture';
+
+const MiB = 1024 * 1024;
+const STORAGE = 0x220000;
+const STAGING = 0x120000; // ota_1 of the standard table
+
+describe('writeDataPages: pages that stay 0xFF are not programmed', () => {
+  test('a partition table padded to its sector programs its 2 pages of entries, in one write', () => {
+    const flash = new MemoryFlash(MiB);
+    const sector = new Uint8Array(0x1000).fill(0xff);
+    sector.set(bytesOf(0x1e0, 1));
+    expect(writeDataPages(flash, 0x8000, sector, new Uint32Array(sector.buffer))).toBe(2);
+    expect(flash.ops).toEqual([{ op: 'write', address: 0x8000, length: 0x200 }]);
+    expect(flash.snapshot(0x8000, 0x1000)).toEqual(sector);
+  });
+
+  test('runs of data pages are written apart; an all-0xFF sector is not written at all', () => {
+    const flash = new MemoryFlash(MiB);
+    const sector = new Uint8Array(0x1000).fill(0xff);
+    sector.set(bytesOf(0x100, 2), 0x100); // page 1
+    sector.set(bytesOf(0x300, 3), 0xd00); // pages 13-15
+    sector[0x5ff] = 0x00; // page 5, its last byte only
+    const words = new Uint32Array(sector.buffer);
+    expect(writeDataPages(flash, 0x10000, sector, words)).toBe(5);
+    expect(flash.ops).toEqual([
+      { op: 'write', address: 0x10100, length: 0x100 },
+      { op: 'write', address: 0x10500, length: 0x100 },
+      { op: 'write', address: 0x10d00, length: 0x300 },
+    ]);
+    expect(flash.snapshot(0x10000, 0x1000)).toEqual(sector);
+    sector.fill(0xff);
+    expect(writeDataPages(flash, 0x11000, sector, words)).toBe(0);
+    expect(flash.ops).toHaveLength(3);
+  });
+
+  test('a sector of data is one write of the caller\'s own buffer', () => {
+    const flash = new MemoryFlash(MiB);
+    const sector = bytesOf(0x1000, 4);
+    const seen: Uint8Array[] = [];
+    const write = flash.write.bind(flash);
+    flash.write = (a, d) => { seen.push(d); write(a, d); };
+    expect(writeDataPages(flash, 0, sector, new Uint32Array(sector.buffer))).toBe(16);
+    expect(seen).toEqual([sector]);
+    expect(seen[0]).toBe(sector);
+  });
+});
+
+describe('eraseStagingArea: one erase of the staged images and the journal after them', () => {
+  const staging = (used: number, journal: boolean) =>
+    ({ label: 'ota_1', address: STAGING, size: MiB, used, journal: journal ? STAGING + used : null });
+
+  test('a 28 KiB bootloader and the journal over an old app: one 64 KiB block, not 9 sectors', () => {
+    const flash = new MemoryFlash(4 * MiB);
+    flash.load(STAGING, bytesOf(0xf0000, 5));
+    expect(eraseStagingArea(flash, staging(0x7000, true))).toBe(0x10000);
+    expect(flash.stats).toMatchObject({ erase64k: 1, erase4k: 0 });
+    expect(flash.snapshot(STAGING + 0x10000, 0x1000)).toEqual(bytesOf(0xf0000, 5).subarray(0x10000, 0x11000));
+  });
+
+  test('fewer than 4 sectors with data are erased by sectors; erased ones are left alone', () => {
+    const flash = new MemoryFlash(4 * MiB);
+    flash.load(STAGING, bytesOf(0x2000, 6)); // 2 sectors of data, then erased
+    expect(eraseStagingArea(flash, staging(0x1000, true))).toBe(0x2000);
+    expect(flash.ops).toEqual([{ op: 'erase', address: STAGING, length: 0x2000 }]);
+    expect(flash.stats.erase4k).toBe(2);
+  });
+
+  test('an area already erased is not erased again', () => {
+    const flash = new MemoryFlash(4 * MiB);
+    expect(eraseStagingArea(flash, staging(0x7000, true))).toBe(0);
+    expect(flash.ops).toEqual([]);
+  });
+
+  test('a block that leaves the staging partition is never erased whole', () => {
+    const flash = new MemoryFlash(4 * MiB);
+    // A 4 KiB-aligned data partition as staging, ending 0x6000 into a block.
+    const area = { label: 'scratch', address: 0x3fa000, size: 0x6000, used: 0x6000, journal: null };
+    flash.load(0x3f0000, bytesOf(0x10000, 7));
+    expect(eraseStagingArea(flash, area)).toBe(0x6000);
+    expect(flash.stats).toMatchObject({ erase64k: 0, erase4k: 6 });
+    expect(flash.snapshot(0x3f0000, 0xa000)).toEqual(bytesOf(0x10000, 7).subarray(0, 0xa000));
+  });
+});
+
+describe('a staged job over old data', () => {
+  function stagedJob() {
+    const f = fixture();
+    preload(f, STAGING, 0xf0000, 8); // ota_1, the staging slot, holds an old app
+    preload(f, 0x1000, 0x6000, 9); // the old bootloader
+    const boot = f.url('boot', 0x1000, bytesOf(0x6d60, 10), { kind: 'bootloader', regionSize: 0x7000 });
+    return { f, boot };
+  }
+
+  test('the journal lies right after the staged image, in the block erased once', async () => {
+    const { f, boot } = stagedJob();
+    await runJournaled(f.platform, async () => f.job);
+    expect(f.flash.snapshot(0x1000, boot.length)).toEqual(boot);
+    const journal = Journal.open(f.flash, f.platform.crypto, STAGING + 0x7000);
+    expect(journal?.state.finished).toBe(true);
+    // Staging and journal: one 64 KiB erase; the destination: its 7 sectors.
+    expect(opsIn(f, STAGING, MiB).filter((o) => o.op === 'erase')).toEqual([{ op: 'erase', address: STAGING, length: 0x10000 }]);
+    expect(f.flash.stats).toMatchObject({ erase64k: 1, erase4k: 7 });
+  });
+
+  test('the last sector of a staged image programs only its pages that hold data', async () => {
+    const { f } = stagedJob();
+    await runJob(f.job, f.platform);
+    // 0x6d60 bytes: 6 whole sectors, then 0xd60 bytes = 14 pages; staging and destination alike.
+    const lastWrites = f.flash.ops.filter((o) => o.op === 'write' && (o.address === STAGING + 0x6000 || o.address === 0x7000));
+    expect(lastWrites.map((o) => o.length)).toEqual([0xe00, 0xe00]);
+  });
+
+  test('a fresh run does not read the staging area it just erased to see whether it is erased', async () => {
+    const { f } = stagedJob();
+    const events: string[] = [];
+    const read = f.flash.read.bind(f.flash);
+    const write = f.flash.write.bind(f.flash);
+    f.flash.read = (a, t) => { if (a >= STAGING && a < STAGING + 0x7000) events.push('read'); read(a, t); };
+    f.flash.write = (a, d) => { if (a >= STAGING && a < STAGING + 0x7000) events.push('write'); write(a, d); };
+    await runJob(f.job, f.platform);
+    // eraseStagingArea reads each of the 7 sectors once, then the stage step writes them straight away.
+    expect(events.slice(0, 8)).toEqual([...Array(7).fill('read'), 'write']);
+  });
+});
+
+describe('direct writes', () => {
+  test('a new image over another image: the first block is erased whole, and not read before each write', async () => {
+    const f = fixture();
+    preload(f, STORAGE, 0x20000, 11);
+    f.url('data', STORAGE, bytesOf(0x20000, 12));
+    const reads: number[] = [];
+    const read = f.flash.read.bind(f.flash);
+    f.flash.read = (a, t) => { reads.push(a); read(a, t); };
+    await runJob(f.job, f.platform);
+    expect(f.flash.snapshot(STORAGE, 0x20000)).toEqual(bytesOf(0x20000, 12));
+    expect(f.flash.stats).toMatchObject({ erase64k: 2, erase4k: 0 });
+    // One read to compare at each block's start, one read-back per sector.
+    expect(reads.filter((a) => a >= STORAGE && a < STORAGE + 0x20000)).toHaveLength(2 + 32);
+  });
+
+  test('a new build of the same image (a few header bytes differ): its first sector is erased alone', async () => {
+    const f = fixture();
+    const v1 = preload(f, STORAGE, 0x20000, 13);
+    const v2 = v1.slice();
+    v2.set([1, 0, 1], 0x30); // the version string
+    f.url('app', STORAGE, v2);
+    await runJob(f.job, f.platform);
+    expect(f.flash.snapshot(STORAGE, 0x20000)).toEqual(v2);
+    expect(f.flash.stats).toMatchObject({ erase64k: 0, erase4k: 1 });
+    expect(opsIn(f, STORAGE + 0x1000, 0x1f000)).toEqual([]);
+  });
+
+  test('an update reads each unchanged sector once and each written sector twice (compare, read-back)', async () => {
+    const f = fixture();
+    const v1 = preload(f, STORAGE, 0x40000, 14);
+    const v2 = v1.slice();
+    for (const s of [3, 17, 40]) v2[s * 0x1000 + 5] ^= 0xff;
+    f.url('app', STORAGE, v2);
+    const reads: number[] = [];
+    const read = f.flash.read.bind(f.flash);
+    f.flash.read = (a, t) => { reads.push(a); read(a, t); };
+    const result = await runJob(f.job, f.platform);
+    expect(f.flash.snapshot(STORAGE, 0x40000)).toEqual(v2);
+    expect(result.images[0]).toMatchObject({ sectorsWritten: 3, sectorsSkipped: 61 });
+    expect(reads.filter((a) => a >= STORAGE && a < STORAGE + 0x40000)).toHaveLength(64 + 3);
+  });
+});
