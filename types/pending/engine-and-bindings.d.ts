@@ -11,13 +11,6 @@ declare module 'core/engine' {
   export function runJob(job: JobSpec, platform: Platform, options?: { forceStaging?: boolean }): Promise<JobResult>;
 }
 
-declare module 'core/bundle/load' {
-  import type { JobSpec, ImageSource } from '../../src/core/job';
-  import type { Platform } from '../../src/core/ports';
-  /** Read the bundle manifest (and its signature when a key is set), check it, return the job. */
-  export function loadBundle(options: { source: ImageSource; publicKey: Uint8Array | undefined; platform: Platform }): Promise<JobSpec>;
-}
-
 declare module 'device/platform' {
   import type { Platform, ReportPort } from '../../src/core/ports';
   export function devicePlatform(options: { report: ReportPort }): Platform;
