@@ -4,4 +4,3 @@ export * from './to-job';
 export * from './check-images';
 export * from './build';
 export { parseStrictJson } from './strict-json';
-export * from './load';
