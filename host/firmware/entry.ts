@@ -21,7 +21,7 @@ import type { JobResult, JobSpec } from '../../src/core/job';
 import type { LogLevel, ProgressEvent, ReportPort } from '../../src/core/ports';
 import { bundleToJobSpec, verifyBundle } from '../../src/core/bundle/index';
 import { parseConfig } from '../../src/app/config';
-import { loadBundle } from '../../src/app/load-bundle';
+import { reflashOnce } from '../../src/app/reflash';
 import { runWithRetry } from '../../src/app/run';
 import { createCrypto } from '../../src/device/crypto';
 import { createHttpSources, type HttpSourceOptions } from '../../src/device/http-source';
@@ -82,14 +82,10 @@ async function runAsDevice(raw: Record<string, unknown>, http: HttpSourceOptions
   let resumedAt: number | null = null;
   const outcome = await runWithRetry(config.retry, {
     async attempt() {
-      // A journal a power cut left behind is finished first, without fetching the bundle again.
-      const run = await runJournaled(platform, async () => {
-        const bundle = await loadBundle(config, platform, { verify: verifyBundle, toJob: bundleToJobSpec });
-        signed = bundle.signed;
-        warnings = bundle.warnings;
-        for (const w of warnings) trace(`warn: ${w}\n`);
-        return bundle.job;
-      }, { forceStaging: config.forceStaging });
+      // As on the device: a journal a power cut left behind is finished first, without fetching the bundle again.
+      const run = await reflashOnce(config, platform, { verify: verifyBundle, toJob: bundleToJobSpec }, {
+        loaded: (bundle) => { signed = bundle.signed; warnings = bundle.warnings; },
+      });
       resumedAt = run.resumedAt;
       return run.result;
     },
