@@ -23,9 +23,6 @@ await build({
   // Moddable module names (see each module's manifest.json) -> their sources.
   alias: {
     Resource: resolve(here, 'firmware/resource.ts'),
-    rawflash: resolve(root, 'modules/rawflash/rawflash.ts'),
-    partitions: resolve(root, 'modules/partitions/partitions.ts'),
-    system: resolve(root, 'modules/system/system.ts'),
   },
   logLevel: 'warning',
   legalComments: 'none',
