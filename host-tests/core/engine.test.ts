@@ -133,7 +133,7 @@ describe('in-use destinations', () => {
     expect(result.images[0]).toMatchObject({ staged: true, sectorsWritten: 3, sectorsSkipped: 3 });
   });
 
-  test('a commit over erased flash writes without erasing; a run with data in one sector is erased whole', async () => {
+  test('a commit over erased flash writes without erasing; of a changed run, only the sectors holding data are erased', async () => {
     const f = fixture();
     const boot = f.url('boot', 0x1000, bytesOf(0x5000, 5));
     await runJob(f.job, f.platform);
@@ -144,7 +144,8 @@ describe('in-use destinations', () => {
     preload(g, 0x3000, 0x1000, 3); // one sector of the run holds data
     g.url('boot', 0x1000, bytesOf(0x5000, 5));
     await runJob(g.job, g.platform);
-    expect(opsIn(g, 0x1000, 0x5000).filter((o) => o.op === 'erase')).toEqual([{ op: 'erase', address: 0x1000, length: 0x5000 }]);
+    expect(opsIn(g, 0x1000, 0x5000).filter((o) => o.op === 'erase')).toEqual([{ op: 'erase', address: 0x3000, length: 0x1000 }]);
+    expect(g.flash.snapshot(0x1000, 0x5000)).toEqual(bytesOf(0x5000, 5));
   });
 
   test('a long changed run is erased with 64 KiB blocks (forceStaging onto an aligned slot)', async () => {
@@ -153,7 +154,8 @@ describe('in-use destinations', () => {
     f.url('data', STORAGE, bytesOf(0x40000, 4));
     await runJob(f.job, f.platform, { forceStaging: true });
     const destErases = opsIn(f, STORAGE, 0x40000).filter((o) => o.op === 'erase');
-    expect(destErases).toEqual([{ op: 'erase', address: STORAGE, length: 0x40000 }]);
+    expect(destErases).toEqual([0, 1, 2, 3].map((k) => ({ op: 'erase', address: STORAGE + k * 0x10000, length: 0x10000 })));
+    expect(f.flash.stats.erase4k).toBe(0);
     expect(f.report.logs.some((l) => l.message.includes('forceStaging'))).toBe(true);
   });
 });

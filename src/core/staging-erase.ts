@@ -15,9 +15,7 @@ import type { PlanStaging } from './plan-types';
 import { BLOCK_SIZE, SECTOR_SIZE, alignDown } from './regions';
 import { isErasedWords } from './sector-diff';
 import { JOURNAL_SECTORS } from './journal/layout';
-
-/** Sectors holding data from which one block erase is cheaper than sector erases (150 ms < 4 x 45 ms). */
-export const BLOCK_WORTH_SECTORS = 4;
+import { BLOCK_WORTH_SECTORS, eraseSectorRuns } from './erase-units';
 
 /** `[address, end)` of the staging area: the packed images, then the journal when the plan keeps one. */
 export function stagingAreaEnd(staging: PlanStaging): number {
@@ -51,21 +49,7 @@ export function eraseStagingArea(flash: FlashPort, staging: PlanStaging): number
       erased += BLOCK_SIZE;
       continue;
     }
-    erased += eraseRuns(flash, block, data);
-  }
-  return erased;
-}
-
-/** Erase each run of set bits of `data` (sectors of the block at `block`) with one call. */
-function eraseRuns(flash: FlashPort, block: number, data: number): number {
-  const sectors = BLOCK_SIZE / SECTOR_SIZE;
-  let erased = 0;
-  for (let i = 0; i < sectors;) {
-    if (!(data & (1 << i))) { i++; continue; }
-    const first = i;
-    while (i < sectors && data & (1 << i)) i++;
-    flash.erase(block + first * SECTOR_SIZE, (i - first) * SECTOR_SIZE);
-    erased += (i - first) * SECTOR_SIZE;
+    erased += eraseSectorRuns(flash, block, data);
   }
   return erased;
 }
