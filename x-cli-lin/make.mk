@@ -29,7 +29,7 @@ HOST_DIRECTORIES = $(MAIN_DIR)/host/idf/include $(MAIN_DIR)/host/idf \
 	$(MODDABLE)/modules/base/timer $(MODDABLE)/modules/base/instrumentation
 
 C_DEFINES = -DXS_ARCHIVE=1 -DINCLUDE_XSPLATFORM=1 -DXSPLATFORM=\"lin_xs.h\" \
-	-DmxStringInfoCacheLength=4 -DmxLinux=1
+	-DmxStringInfoCacheLength=4
 C_INCLUDES += $(DIRECTORIES)
 C_INCLUDES += $(foreach dir,$(XS_DIRECTORIES) $(HOST_DIRECTORIES) $(TMP_DIR),-I$(dir))
 C_FLAGS = -fPIC -c $(shell $(PKGCONFIG) --cflags gio-2.0) -Wno-misleading-indentation -Wno-implicit-fallthrough

@@ -170,7 +170,7 @@ function progress(records: JournalRecord[], stepCount: number, address: number):
     } else if (r.type === RecordType.jobDone) {
       finished = true;
     } else if (r.type !== RecordType.stepBegin) {
-      throw new ReflashError('JOURNAL_INCONSISTENT', `journal at ${hex(address)}: unknown record type 0x${r.type.toString(16)} in slot ${r.slot}`, { slot: r.slot });
+      throw new ReflashError('JOURNAL_INCONSISTENT', `journal at ${hex(address)}: unknown record type 0x${(r.type as number).toString(16)} in slot ${r.slot}`, { slot: r.slot });
     }
   }
   if (resumeAt > stepCount) {
