@@ -53,6 +53,8 @@ describe('manifest.json', () => {
     expect(existsSync(join(root, manifest.build.SDKCONFIGPATH, 'sdkconfig.defaults'))).toBe(true);
     expect(manifest.build.PARTITIONS_FILE).toBe('./partitions.csv');
     expect(existsSync(join(root, manifest.build.PARTITIONS_FILE))).toBe(true);
+    // mcconfig stops when a resource folder is missing, even if empty is fine
+    expect(existsSync(join(root, manifest.build['BUNDLE_DIR ?=']))).toBe(true);
   });
 
   test('its config passes the firmware\'s own parser once a bundle URL is given', async () => {
