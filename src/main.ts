@@ -12,14 +12,13 @@ import Timer from 'timer';
 import { connect, halt, hasNetwork, readStoredStation } from 'target';
 // Project modules by their path in the repository: the manifest gives every
 // module that name, so XS resolves these exactly as tsc does.
-import { runJob } from 'src/core/engine';
 import { verifyBundle, bundleToJobSpec } from 'src/core/bundle/index';
 import { devicePlatform } from 'src/device/platform';
 import { createCrypto } from 'src/device/crypto';
 import { createHttpSources } from 'src/device/http-source';
 import { restart } from 'modules/system/system';
 import { parseConfig, unknownKeys, type FirmwareConfig } from 'src/app/config';
-import { loadBundle } from 'src/app/load-bundle';
+import { reflashOnce } from 'src/app/reflash';
 import { chooseNetwork } from 'src/app/wifi-credentials';
 import { createReport, formatError, type AppReport } from 'src/app/report';
 import { runWithRetry } from 'src/app/run';
@@ -35,10 +34,12 @@ const rules = { verify: verifyBundle, toJob: bundleToJobSpec };
 async function attempt(config: FirmwareConfig, report: AppReport) {
   report.newRun();
   const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources({}) });
-  if (config.mode === 'download') await ensureNetwork(config);
-  const bundle = await loadBundle(config, platform, rules);
-  for (const warning of bundle.warnings) report.log('warn', warning);
-  return runJob(bundle.job, platform);
+  // A job a power cut interrupted resumes from its journal, with no network needed.
+  const run = await reflashOnce(config, platform, rules, {
+    beforeLoad: () => (config.mode === 'download' ? ensureNetwork(config) : Promise.resolve()),
+  });
+  if (run.resumedAt !== null) log(`resumed an interrupted job at step ${run.resumedAt}`);
+  return run.result;
 }
 
 async function ensureNetwork(config: FirmwareConfig): Promise<void> {

@@ -1,4 +1,6 @@
 import { modelBoot } from '../../src/core/boot-chain/model';
+import { surveyFlash } from '../../src/core/boot-chain/survey';
+import { bootloaderRegionSize } from '../../src/core/formats/chips';
 import { arrayReader } from '../../src/core/formats/bytes';
 import { buildMcubootImage } from '../../src/core/formats/mcuboot';
 import { buildOtadata, OtaState } from '../../src/core/formats/otadata';
@@ -107,4 +109,33 @@ describe('boot-chain model, MCUboot', () => {
     flash.set(img, 0x20000);
     expect(boot(flash, 'esp32', { mcuboot: slots }).steps.at(-1)).toMatchObject({ code: 'MCUBOOT_HASH' });
   });
+});
+
+describe('flash survey', () => {
+  test('each partition is described: valid app, erased app, corrupt app, MCUboot image, otadata, data', () => {
+    const flash = makeFlash({ apps: ['factory', 'ota_0'], otadataSlot: 0 });
+    flash[0x110000 + 200] ^= 1;
+    flash.set(buildMcubootImage({ crypto, bodySize: 3000 }), 0x210000);
+    const s = surveyFlash({ read: arrayReader(flash), flashSize: flash.length, chip: 'esp32', crypto });
+    const by = (label: string) => s.partitions.find((x) => x.partition.label === label)!;
+    expect(s.boot.image!.label).toBe('factory');
+    expect(by('factory')).toMatchObject({ expected: 'app', ok: true, erased: false });
+    expect(by('ota_0')).toMatchObject({ expected: 'app', ok: false, code: 'IMAGE_CHECKSUM' });
+    expect(by('ota_1')).toMatchObject({ ok: true });
+    expect(by('ota_1').summary).toMatch(/MCUboot/);
+    expect(by('otadata')).toMatchObject({ expected: 'otadata', ok: true });
+    expect(by('otadata').summary).toMatch(/seq 1/);
+    expect(by('nvs')).toMatchObject({ expected: 'data', erased: true });
+  });
+
+  test('an erased app partition says so', () => {
+    const s = surveyFlash({ read: arrayReader(makeFlash({ apps: ['factory'] })), flashSize: 4 * MB, chip: 'esp32', crypto });
+    expect(s.partitions.find((x) => x.partition.label === 'ota_1')).toMatchObject({ erased: true, ok: false, summary: 'erased' });
+  });
+});
+
+test('bootloader room per chip', () => {
+  expect(bootloaderRegionSize('esp32')).toBe(0x7000);
+  expect(bootloaderRegionSize('esp32c3')).toBe(0x8000);
+  expect(bootloaderRegionSize('esp32p4', 0x10000)).toBe(0xe000);
 });

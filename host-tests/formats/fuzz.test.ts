@@ -11,7 +11,7 @@ import { buildMcubootImage } from '../../src/core/formats/mcuboot';
 import { buildOtadata } from '../../src/core/formats/otadata';
 import { buildPartitionTable, parsePartitionTable } from '../../src/core/formats/partition-table';
 import { parsePartitionCsv } from '../../src/core/formats/partition-csv';
-import { inspectImage } from '../../src/core/formats/validate';
+import { createImageVerifier, inspectImage, validateImage } from '../../src/core/formats/validate';
 import { arrayReader, utf8Encode } from '../../src/core/formats/bytes';
 import { modelBoot } from '../../src/core/boot-chain/model';
 import { checkBundleImages, parseManifest, serializeManifest, verifyBundle, describeImage } from '../../src/core/bundle';
@@ -96,6 +96,28 @@ describe('fuzz: image validators', () => {
       const whole = verdict((v) => v.update(b));
       const chunked = verdict((v) => { for (let o = 0; o < b.length; o += step) v.update(b.subarray(o, o + step)); });
       return whole === chunked;
+    }), { numRuns: RUNS });
+  });
+
+  test.each([['app', app], ['bootloader', bootloader], ['mcuboot', mcuboot], ['partition-table', table], ['otadata', otadata]] as const)('%s: streamed in random chunks, the verdict equals the read-function verdict', (kind, seed) => {
+    const verdict = (fn: () => object) => {
+      try {
+        const r = fn();
+        return 'ok ' + ('length' in r ? String(r.length) : '');
+      } catch (e) {
+        if (e instanceof ReflashError) return e.code;
+        throw e;
+      }
+    };
+    fc.assert(fc.property(fc.oneof(mutated(seed), mutatedHead(seed, 64)), fc.integer({ min: 1, max: 700 }), (b, step) => {
+      const ctx = { crypto, chip: 'esp32', flashSize: 4 * MB };
+      const pulled = verdict(() => validateImage(kind, arrayReader(b), b.length, ctx));
+      const pushed = verdict(() => {
+        const v = createImageVerifier(kind, { ...ctx, size: b.length });
+        for (let o = 0; o < b.length; o += step) v.update(b.subarray(o, o + step));
+        return v.finish();
+      });
+      return pulled === pushed;
     }), { numRuns: RUNS });
   });
 

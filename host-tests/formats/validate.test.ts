@@ -2,7 +2,7 @@ import { buildEspImage } from '../../src/core/formats/esp-image-build';
 import { buildMcubootImage } from '../../src/core/formats/mcuboot';
 import { buildOtadata } from '../../src/core/formats/otadata';
 import { buildPartitionTable } from '../../src/core/formats/partition-table';
-import { detectImageKind, inspectImage, validateImage } from '../../src/core/formats/validate';
+import { createImageVerifier, detectImageKind, inspectImage, validateImage } from '../../src/core/formats/validate';
 import { arrayReader, pseudoRandomBytes } from '../../src/core/formats/bytes';
 import { nodeCrypto } from './node-crypto';
 import { codeOf } from './expect-code';
@@ -46,5 +46,41 @@ describe('kind detection and the per-kind entry point', () => {
     const app = samples.app;
     expect(codeOf(() => validateImage('app', arrayReader(app), app.length, { crypto, chip: 'esp32s3' }))).toBe('IMAGE_CHIP_MISMATCH');
     expect(codeOf(() => validateImage('bootloader', arrayReader(app), app.length, { crypto, regionSize: 4096 }))).toBe('IMAGE_TOO_BIG_FOR_REGION');
+  });
+});
+
+describe('streaming verifiers', () => {
+  test.each(Object.keys(samples) as Array<keyof typeof samples>)('%s fed 1000 bytes at a time gives the same report as the read function', (kind) => {
+    const bytes = samples[kind];
+    const ctx = { crypto, chip: 'esp32', flashSize: 4 << 20 };
+    const v = createImageVerifier(kind, ctx);
+    for (let o = 0; o < bytes.length; o += 1000) v.update(bytes.subarray(o, o + 1000));
+    expect(v.finish()).toEqual(validateImage(kind, arrayReader(bytes), bytes.length, ctx));
+  });
+
+  test('raw counts bytes; more bytes than the region stop the stream as they arrive', () => {
+    const raw = createImageVerifier('raw', { crypto });
+    raw.update(new Uint8Array(10));
+    raw.update(new Uint8Array(5));
+    expect(raw.finish()).toEqual({ format: 'raw', length: 15, checks: [] });
+    const bigger = {
+      raw: new Uint8Array(0x1001), otadata: new Uint8Array(0x1001), 'partition-table': new Uint8Array(0x1001),
+      app: samples.app, mcuboot: buildMcubootImage({ crypto, bodySize: 0x2000 }),
+    };
+    for (const kind of Object.keys(bigger) as Array<keyof typeof bigger>) {
+      const v = createImageVerifier(kind, { crypto, regionSize: 0x1000 });
+      const big = bigger[kind];
+      expect([kind, codeOf(() => { for (let o = 0; o < big.length; o += 0x800) v.update(big.subarray(o, o + 0x800)); })]).toEqual([kind, 'IMAGE_TOO_BIG_FOR_REGION']);
+    }
+  });
+
+  test('stopping early is truncation; otadata must be exactly two sectors', () => {
+    const v = createImageVerifier('mcuboot', { crypto });
+    v.update(samples.mcuboot.subarray(0, 500));
+    expect(codeOf(() => v.finish())).toBe('IMAGE_TRUNCATED');
+    const o = createImageVerifier('otadata', { crypto });
+    o.update(samples.otadata.subarray(0, 0x1000));
+    expect(codeOf(() => o.finish())).toBe('OTADATA_SIZE');
+    expect(codeOf(() => createImageVerifier('zip' as never, { crypto }))).toBe('IMAGE_KIND_UNKNOWN');
   });
 });

@@ -106,6 +106,10 @@ export const ErrorCodes = {
   JOURNAL_CORRUPT: 'a journal with a valid header holds an unreadable plan',
   JOURNAL_INCONSISTENT: 'the journal records contradict each other',
   JOURNAL_FULL: 'no record slot is left in the journal',
+
+  // host tools (the reflasher CLI): never raised on the device
+  HOST_RUNTIME: 'the host runtime cannot be built or did not run to an outcome',
+  DUMP_INVALID: 'a flash dump the simulator cannot use (size, chip, partition table)',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

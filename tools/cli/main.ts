@@ -3,8 +3,11 @@ import { parseCommandArgs } from './command';
 import { makeOutput, reportFailure, UsageError } from './output';
 import { keygen } from './commands/keygen';
 import { serve } from './commands/serve';
+import { bundle } from './commands/bundle';
+import { inspect } from './commands/inspect';
+import { partitions } from './commands/partitions';
 
-const commands: Command[] = [keygen, serve];
+const commands: Command[] = [keygen, bundle, inspect, partitions, serve];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

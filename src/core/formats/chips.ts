@@ -47,3 +47,8 @@ export function chipInfo(name: string): ChipInfo {
   }
   return c;
 }
+
+/** Bytes the second-stage bootloader may occupy: from its offset up to the partition table. */
+export function bootloaderRegionSize(chip: string, partitionTableOffset = DEFAULT_PARTITION_TABLE_OFFSET): number {
+  return partitionTableOffset - chipInfo(chip).bootloaderOffset;
+}

@@ -14,7 +14,7 @@
  * The SHA-256 TLV (type 0x10) covers header, body and protected TLVs
  * (bootutil_img_hash). Signatures are not checked here (no MCUboot keys).
  */
-import type { CryptoPort } from '../ports';
+import type { CryptoPort, Sha256 } from '../ports';
 import { type ErrorCode, ReflashError, hex } from '../errors';
 import { type Check, pass } from './checks';
 import { type ReadFn, arrayReader, concatBytes, equalBytes, pseudoRandomBytes, put16, put32, toHex, u16, u32 } from './bytes';
@@ -68,84 +68,199 @@ function fail(checks: Check[], id: string, code: ErrorCode, message: string, det
   throw new ReflashError(code, message, details);
 }
 
+/** Largest TLV area (it_tlv_tot is a u16), so buffering it is bounded. */
+const MAX_TLV_AREA = 0xffff;
+
+const enum Stage { Header, HeaderPad, Body, Protected, Info, Tlvs, Done }
+
 /**
- * Verifies the MCUboot image whose bytes `read` returns.
+ * Checks an MCUboot image fed in order, in chunks of any size: the header,
+ * the body (hashed as it passes, never held), the TLV areas (held: at most
+ * 64 KiB each, a few hundred bytes in practice).
+ * @throws ReflashError from `update()` at the first failed check, and from
+ * `finish()` with `IMAGE_TRUNCATED` when the image has not ended.
+ */
+export class McubootVerifier {
+  private readonly opts: McubootOptions & { size?: number };
+  private readonly checks: Check[] = [];
+  private stage = Stage.Header;
+  private buf = new Uint8Array(MCUBOOT_HEADER_SIZE);
+  private need = MCUBOOT_HEADER_SIZE;
+  private fill = 0;
+  private pos = 0;
+  private remaining = 0;
+  private readonly sha: Sha256;
+  private header: McubootImageInfo['header'] | undefined;
+  private readonly tlvs: McubootTlv[] = [];
+  private result: McubootImageInfo | undefined;
+
+  constructor(opts: McubootOptions & { size?: number }) {
+    this.opts = opts;
+    this.sha = opts.crypto.sha256();
+  }
+
+  get done(): boolean {
+    return this.stage === Stage.Done;
+  }
+
+  update(chunk: Uint8Array): void {
+    let i = 0;
+    while (i < chunk.length && this.stage !== Stage.Done) {
+      if (this.stage === Stage.HeaderPad || this.stage === Stage.Body) {
+        const n = Math.min(this.remaining, chunk.length - i);
+        this.sha.update(chunk.subarray(i, i + n));
+        this.remaining -= n;
+        this.pos += n;
+        i += n;
+        if (this.remaining === 0) this.passThroughComplete();
+        continue;
+      }
+      const n = Math.min(this.need - this.fill, chunk.length - i);
+      const part = chunk.subarray(i, i + n);
+      this.buf.set(part, this.fill);
+      if (this.stage === Stage.Header || this.stage === Stage.Protected) this.sha.update(part);
+      this.fill += n;
+      this.pos += n;
+      i += n;
+      if (this.fill === this.need) this.fieldComplete();
+    }
+  }
+
+  /** @throws ReflashError `IMAGE_TRUNCATED` when fed bytes stop before the image's end. */
+  finish(): McubootImageInfo {
+    if (!this.result) {
+      fail(this.checks, 'length', 'IMAGE_TRUNCATED', `MCUboot image ends after ${this.pos} bytes, before its TLV area ends: the file or staged copy is incomplete`, { length: this.pos });
+    }
+    return this.result;
+  }
+
+  private expect(n: number, stage: Stage): void {
+    this.stage = stage;
+    this.need = n;
+    this.fill = 0;
+    if (this.buf.length < n) this.buf = new Uint8Array(n);
+  }
+
+  private reach(end: number, what: string): void {
+    const { slotSize, size } = this.opts;
+    if (slotSize !== undefined && end > slotSize) fail(this.checks, 'slot', 'IMAGE_TOO_BIG_FOR_REGION', `MCUboot ${what} reaches byte ${end}, past the ${slotSize}-byte slot (${hex(slotSize)}): build a smaller image or use a larger slot`, { end, slotSize });
+    if (size !== undefined && end > size) fail(this.checks, 'length', 'IMAGE_TRUNCATED', `MCUboot ${what} reaches byte ${end} but only ${size} bytes are there: the image is cut short`, { end, size });
+  }
+
+  private fieldComplete(): void {
+    const b = this.buf.subarray(0, this.need);
+    switch (this.stage) {
+      case Stage.Header: return this.onHeader(b);
+      case Stage.Protected: return this.onProtected(b);
+      case Stage.Info: return this.onInfo(b);
+      case Stage.Tlvs: return this.onTlvs(b);
+      default: return;
+    }
+  }
+
+  private onHeader(h: Uint8Array): void {
+    const checks = this.checks;
+    const magic = u32(h, 0);
+    if (magic !== MCUBOOT_MAGIC) {
+      fail(checks, 'magic', 'MCUBOOT_BAD_MAGIC', `MCUboot magic: expected 0x96f3b83d, saw ${hex(magic)}${magic === MCUBOOT_MAGIC_V1 ? ' (the obsolete v1 format)' : ''}: sign the image with imgtool`, { magic });
+    }
+    checks.push(pass('magic', 'magic 0x96f3b83d'));
+    const header = {
+      magic, loadAddr: u32(h, 4), hdrSize: u16(h, 8), protectTlvSize: u16(h, 10), imgSize: u32(h, 12), flags: u32(h, 16),
+      version: `${h[20]}.${h[21]}.${u16(h, 22)}+${u32(h, 24)}`,
+    };
+    this.header = header;
+    if (header.hdrSize < MCUBOOT_HEADER_SIZE) fail(checks, 'header', 'MCUBOOT_HEADER', `MCUboot ih_hdr_size ${header.hdrSize} is below the 32-byte header: the header is corrupt`, { hdrSize: header.hdrSize });
+    if (header.protectTlvSize !== 0 && header.protectTlvSize < 4) fail(checks, 'header', 'MCUBOOT_HEADER', `MCUboot ih_protect_tlv_size ${header.protectTlvSize} is smaller than its own 4-byte info`, {});
+    this.reach(header.hdrSize + header.imgSize + header.protectTlvSize + 4, 'body and TLV info');
+    this.remaining = header.hdrSize - MCUBOOT_HEADER_SIZE;
+    this.stage = Stage.HeaderPad;
+    if (this.remaining === 0) this.passThroughComplete();
+  }
+
+  private passThroughComplete(): void {
+    const h = this.header!;
+    if (this.stage === Stage.HeaderPad) {
+      this.remaining = h.imgSize;
+      this.stage = Stage.Body;
+      if (this.remaining > 0) return;
+    }
+    if (h.protectTlvSize !== 0) this.expect(h.protectTlvSize, Stage.Protected);
+    else this.expect(4, Stage.Info);
+  }
+
+  /** TLVs of one area, `b` starting with its 4-byte info. */
+  private readTlvs(b: Uint8Array, start: number, prot: boolean): void {
+    for (let o = 4; o < b.length; ) {
+      if (b.length - o < 4) fail(this.checks, 'tlv', 'MCUBOOT_TLV', `MCUboot TLV at ${hex(start + o)} is cut by the end of its area at ${hex(start + b.length)}`, { offset: start + o });
+      const type = u16(b, o);
+      const length = u16(b, o + 2);
+      if (length > b.length - o - 4) fail(this.checks, 'tlv', 'MCUBOOT_TLV', `MCUboot TLV type ${hex(type, 4)} at ${hex(start + o)} of ${length} bytes runs past its area's end at ${hex(start + b.length)}`, { offset: start + o, type, length });
+      this.tlvs.push({ type, length, offset: start + o + 4, protected: prot });
+      o += 4 + length;
+    }
+  }
+
+  private onProtected(b: Uint8Array): void {
+    const h = this.header!;
+    const start = this.pos - b.length;
+    if (u16(b, 0) !== TLV_PROT_INFO_MAGIC || u16(b, 2) !== h.protectTlvSize) {
+      fail(this.checks, 'tlv', 'MCUBOOT_TLV', `MCUboot protected TLV info at ${hex(start)}: magic ${hex(u16(b, 0), 4)} size ${u16(b, 2)}, expected 0x6908 and ${h.protectTlvSize}: the image is corrupt`, { offset: start });
+    }
+    this.readTlvs(b, start, true);
+    this.expect(4, Stage.Info);
+  }
+
+  private onInfo(b: Uint8Array): void {
+    const start = this.pos - 4;
+    const total = u16(b, 2);
+    if (u16(b, 0) !== TLV_INFO_MAGIC || total < 4) {
+      fail(this.checks, 'tlv', 'MCUBOOT_TLV', `MCUboot TLV info at ${hex(start)}: magic ${hex(u16(b, 0), 4)} size ${total}, expected 0x6907 and at least 4: the image is unsigned or corrupt; sign it with imgtool`, { offset: start });
+    }
+    this.reach(start + total, 'TLV area');
+    const area = new Uint8Array(Math.min(total, MAX_TLV_AREA));
+    area.set(b.subarray(0, 4));
+    this.expect(total, Stage.Tlvs);
+    this.buf = area;
+    this.fill = 4;
+    if (total === 4) this.onTlvs(area);
+  }
+
+  private onTlvs(b: Uint8Array): void {
+    const start = this.pos - b.length;
+    this.readTlvs(b, start, false);
+    const length = this.pos;
+    this.checks.push(pass('tlv', `${this.tlvs.length} TLVs, image ends at ${length}`));
+    const shaTlv = this.tlvs.find((t) => t.type === TLV_SHA256 && !t.protected);
+    if (!shaTlv || shaTlv.length !== 32) fail(this.checks, 'sha256', 'MCUBOOT_HASH', 'MCUboot image has no 32-byte SHA-256 TLV (0x10): sign it with imgtool', {});
+    const stored = b.slice(shaTlv.offset - start, shaTlv.offset - start + 32);
+    const computed = this.sha.digest();
+    const sha256 = { stored: toHex(stored), computed: toHex(computed) };
+    if (!equalBytes(stored, computed)) fail(this.checks, 'sha256', 'MCUBOOT_HASH', `MCUboot SHA-256 TLV ${sha256.stored} differs from the computed ${sha256.computed}: the image is corrupt`, sha256);
+    this.checks.push(pass('sha256', `SHA-256 ${sha256.stored}`));
+    if (this.opts.slotSize !== undefined) this.checks.push(pass('slot', `${length} bytes fit the ${this.opts.slotSize}-byte slot`));
+    this.stage = Stage.Done;
+    this.result = { format: 'mcuboot', header: this.header!, tlvs: this.tlvs, sha256, length, checks: this.checks };
+  }
+}
+
+/**
+ * Verifies the MCUboot image whose bytes `read` returns, reading at most
+ * 4 KiB at a time and stopping at the image's end.
  * @param size bytes readable from offset 0
  * @throws ReflashError `MCUBOOT_*`, `IMAGE_TRUNCATED` or `IMAGE_TOO_BIG_FOR_REGION` at the first failed check.
  */
 export function verifyMcubootImage(read: ReadFn, size: number, opts: McubootOptions): McubootImageInfo {
-  const checks: Check[] = [];
-  if (size < MCUBOOT_HEADER_SIZE) fail(checks, 'length', 'IMAGE_TRUNCATED', `MCUboot image of ${size} bytes is shorter than its 32-byte header`, { size });
-  const h = new Uint8Array(MCUBOOT_HEADER_SIZE);
-  read(0, h);
-  const magic = u32(h, 0);
-  if (magic !== MCUBOOT_MAGIC) {
-    fail(checks, 'magic', 'MCUBOOT_BAD_MAGIC', `MCUboot magic: expected 0x96f3b83d, saw ${hex(magic)}${magic === MCUBOOT_MAGIC_V1 ? ' (the obsolete v1 format)' : ''}: sign the image with imgtool`, { magic });
+  const v = new McubootVerifier({ ...opts, size });
+  const piece = new Uint8Array(Math.min(4096, Math.max(size, 1)));
+  for (let o = 0; o < size && !v.done; ) {
+    const n = Math.min(piece.length, size - o);
+    const target = n === piece.length ? piece : piece.subarray(0, n);
+    read(o, target);
+    v.update(target);
+    o += n;
   }
-  checks.push(pass('magic', 'magic 0x96f3b83d'));
-  const header = {
-    magic, loadAddr: u32(h, 4), hdrSize: u16(h, 8), protectTlvSize: u16(h, 10), imgSize: u32(h, 12), flags: u32(h, 16),
-    version: `${h[20]}.${h[21]}.${u16(h, 22)}+${u32(h, 24)}`,
-  };
-  if (header.hdrSize < MCUBOOT_HEADER_SIZE) fail(checks, 'header', 'MCUBOOT_HEADER', `MCUboot ih_hdr_size ${header.hdrSize} is below the 32-byte header: the header is corrupt`, { hdrSize: header.hdrSize });
-  if (header.protectTlvSize !== 0 && header.protectTlvSize < 4) fail(checks, 'header', 'MCUBOOT_HEADER', `MCUboot ih_protect_tlv_size ${header.protectTlvSize} is smaller than its own 4-byte info`, {});
-  const tlvOff = header.hdrSize + header.imgSize;
-  const need = (end: number, what: string) => {
-    if (opts.slotSize !== undefined && end > opts.slotSize) fail(checks, 'slot', 'IMAGE_TOO_BIG_FOR_REGION', `MCUboot ${what} reaches byte ${end}, past the ${opts.slotSize}-byte slot (${hex(opts.slotSize)}): build a smaller image or use a larger slot`, { end, slotSize: opts.slotSize });
-    if (end > size) fail(checks, 'length', 'IMAGE_TRUNCATED', `MCUboot ${what} reaches byte ${end} but only ${size} bytes are there: the image is cut short`, { end, size });
-  };
-  need(tlvOff + header.protectTlvSize + 4, 'body and TLV info');
-  const info = new Uint8Array(4);
-  const tlvs: McubootTlv[] = [];
-  let off = tlvOff;
-  const readTlvs = (start: number, end: number, prot: boolean) => {
-    const t = new Uint8Array(4);
-    for (let o = start; o < end; ) {
-      if (end - o < 4) fail(checks, 'tlv', 'MCUBOOT_TLV', `MCUboot TLV at ${hex(o)} is cut by the end of its area at ${hex(end)}`, { offset: o });
-      read(o, t);
-      const type = u16(t, 0);
-      const length = u16(t, 2);
-      if (length > end - o - 4) fail(checks, 'tlv', 'MCUBOOT_TLV', `MCUboot TLV type ${hex(type, 4)} at ${hex(o)} of ${length} bytes runs past its area's end at ${hex(end)}`, { offset: o, type, length });
-      tlvs.push({ type, length, offset: o + 4, protected: prot });
-      o += 4 + length;
-    }
-  };
-  if (header.protectTlvSize !== 0) {
-    read(off, info);
-    if (u16(info, 0) !== TLV_PROT_INFO_MAGIC || u16(info, 2) !== header.protectTlvSize) {
-      fail(checks, 'tlv', 'MCUBOOT_TLV', `MCUboot protected TLV info at ${hex(off)}: magic ${hex(u16(info, 0), 4)} size ${u16(info, 2)}, expected 0x6908 and ${header.protectTlvSize}: the image is corrupt`, { offset: off });
-    }
-    readTlvs(off + 4, off + header.protectTlvSize, true);
-    off += header.protectTlvSize;
-  }
-  read(off, info);
-  const total = u16(info, 2);
-  if (u16(info, 0) !== TLV_INFO_MAGIC || total < 4) {
-    fail(checks, 'tlv', 'MCUBOOT_TLV', `MCUboot TLV info at ${hex(off)}: magic ${hex(u16(info, 0), 4)} size ${total}, expected 0x6907 and at least 4: the image is unsigned or corrupt; sign it with imgtool`, { offset: off });
-  }
-  need(off + total, 'TLV area');
-  readTlvs(off + 4, off + total, false);
-  const length = off + total;
-  checks.push(pass('tlv', `${tlvs.length} TLVs, image ends at ${length}`));
-
-  const shaTlv = tlvs.find((t) => t.type === TLV_SHA256 && !t.protected);
-  if (!shaTlv || shaTlv.length !== 32) fail(checks, 'sha256', 'MCUBOOT_HASH', 'MCUboot image has no 32-byte SHA-256 TLV (0x10): sign it with imgtool', {});
-  const stored = new Uint8Array(32);
-  read(shaTlv.offset, stored);
-  const sha = opts.crypto.sha256();
-  const piece = new Uint8Array(4096);
-  const hashed = tlvOff + header.protectTlvSize;
-  for (let o = 0; o < hashed; o += piece.length) {
-    const part = hashed - o >= piece.length ? piece : piece.subarray(0, hashed - o);
-    read(o, part);
-    sha.update(part);
-  }
-  const computed = sha.digest();
-  const sha256 = { stored: toHex(stored), computed: toHex(computed) };
-  if (!equalBytes(stored, computed)) fail(checks, 'sha256', 'MCUBOOT_HASH', `MCUboot SHA-256 TLV ${sha256.stored} differs from the computed ${sha256.computed}: the image is corrupt`, sha256);
-  checks.push(pass('sha256', `SHA-256 ${sha256.stored}`));
-  if (opts.slotSize !== undefined) checks.push(pass('slot', `${length} bytes fit the ${opts.slotSize}-byte slot`));
-  return { format: 'mcuboot', header, tlvs, sha256, length, checks };
+  return v.finish();
 }
 
 export function inspectMcubootImage(bytes: Uint8Array, opts: McubootOptions): McubootImageInfo {

@@ -7,8 +7,8 @@ import type { ImageKind } from '../job';
 import { ReflashError, hex } from '../errors';
 import type { Check } from './checks';
 import { type ReadFn, arrayReader, u16, u32 } from './bytes';
-import { ESP_APP_DESC_MAGIC, ESP_IMAGE_MAGIC, type EspImageInfo, verifyEspImage } from './esp-image';
-import { MCUBOOT_MAGIC, type McubootImageInfo, verifyMcubootImage } from './mcuboot';
+import { ESP_APP_DESC_MAGIC, ESP_IMAGE_MAGIC, type EspImageInfo, EspImageVerifier, verifyEspImage } from './esp-image';
+import { MCUBOOT_MAGIC, type McubootImageInfo, McubootVerifier, verifyMcubootImage } from './mcuboot';
 import { OTADATA_SECTOR, type OtadataInfo, otaSelectCrc, parseOtadata } from './otadata';
 import { OTADATA_SIZE, PTABLE_MAGIC, PTABLE_MAX_LENGTH, type PartitionTableInfo, parsePartitionTable } from './partition-table';
 
@@ -21,6 +21,8 @@ export interface ImageContext {
   /** For partition tables. */
   flashSize?: number;
   tableOffset?: number;
+  /** Bytes that will arrive, when known (streaming only): truncation then shows as early as with a read function. */
+  size?: number;
 }
 
 export interface RawInfo {
@@ -94,4 +96,61 @@ export function inspectImage(bytes: Uint8Array, ctx: ImageContext & { kind?: Ima
     throw new ReflashError('IMAGE_KIND_UNKNOWN', `${bytes.length} bytes starting ${hex(bytes.length >= 4 ? u32(bytes, 0) : 0)} are no ESP image, partition table, MCUboot image or otadata: name the kind (--kind) or check the file`, { length: bytes.length });
   }
   return validateImage(kind, arrayReader(bytes), bytes.length, ctx);
+}
+
+/** Checks an image of one kind as its bytes arrive, in order, in chunks of any size. */
+export interface ImageVerifier {
+  /** @throws ReflashError at the first failed check, or `IMAGE_TOO_BIG_FOR_REGION` once more bytes than the region arrive. */
+  update(chunk: Uint8Array): void;
+  /** @throws ReflashError when the bytes fed do not make a valid image of the kind. */
+  finish(): ImageReport;
+}
+
+/**
+ * The push form of `validateImage`, for checking bytes while they stream
+ * (download, or staged bytes read back 4 KiB at a time). ESP and MCUboot
+ * images are checked on the fly and never held; partition tables (0xC00
+ * bytes) and otadata (0x2000) are collected, then parsed by `finish()`.
+ */
+export function createImageVerifier(kind: ImageKind, ctx: ImageContext): ImageVerifier {
+  let total = 0;
+  const region = ctx.regionSize;
+  const count = (n: number) => {
+    total += n;
+    if (region !== undefined && total > region) {
+      throw new ReflashError('IMAGE_TOO_BIG_FOR_REGION', `${kind} image passes ${region} bytes, the size of its region (${hex(region)}): shrink it or enlarge the region`, { size: total, regionSize: region });
+    }
+  };
+  const collect = (limit: number, parse: (b: Uint8Array, total: number) => ImageReport): ImageVerifier => {
+    const held = new Uint8Array(limit);
+    return {
+      update(chunk) {
+        if (total < limit) held.set(chunk.subarray(0, limit - total), total);
+        count(chunk.length);
+      },
+      finish: () => parse(held.subarray(0, Math.min(total, limit)), total),
+    };
+  };
+  switch (kind) {
+    case 'bootloader':
+    case 'app': {
+      const v = new EspImageVerifier({ crypto: ctx.crypto, kind, chip: ctx.chip, regionSize: ctx.regionSize, size: ctx.size });
+      return { update(chunk) { count(chunk.length); v.update(chunk); }, finish: () => v.finish() };
+    }
+    case 'mcuboot': {
+      const v = new McubootVerifier({ crypto: ctx.crypto, slotSize: ctx.regionSize, size: ctx.size });
+      return { update(chunk) { count(chunk.length); v.update(chunk); }, finish: () => v.finish() };
+    }
+    case 'partition-table':
+      return collect(PTABLE_MAX_LENGTH, (b) => parsePartitionTable(b, { crypto: ctx.crypto, flashSize: ctx.flashSize, tableOffset: ctx.tableOffset }));
+    case 'otadata':
+      return collect(OTADATA_SIZE, (b, n) => {
+        if (n !== OTADATA_SIZE) throw new ReflashError('OTADATA_SIZE', `otadata image of ${n} bytes; it must be exactly ${hex(OTADATA_SIZE)} (two sectors)`, { size: n });
+        return parseOtadata(b);
+      });
+    case 'raw':
+      return { update(chunk) { count(chunk.length); }, finish: () => ({ format: 'raw', length: total, checks: [] }) };
+    default:
+      throw new ReflashError('IMAGE_KIND_UNKNOWN', `image kind "${String(kind)}" is not one of bootloader, partition-table, otadata, app, mcuboot, raw`, { kind: String(kind) });
+  }
 }
