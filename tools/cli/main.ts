@@ -6,8 +6,9 @@ import { serve } from './commands/serve';
 import { bundle } from './commands/bundle';
 import { inspect } from './commands/inspect';
 import { partitions } from './commands/partitions';
+import { simulate } from './commands/simulate';
 
-const commands: Command[] = [keygen, bundle, inspect, partitions, serve];
+const commands: Command[] = [keygen, bundle, inspect, partitions, serve, simulate];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
