@@ -31,7 +31,7 @@ export function makeProgress(enabled: boolean): Progress {
   let started = false;
   return {
     update(label, done, total) {
-      if (!started) { bar.start(Math.max(total, 1), done, { label }); started = true; }
+      if (!started) { bar.start(Math.max(total, 1), done, { label: label.padEnd(28) }); started = true; }
       bar.setTotal(Math.max(total, 1));
       bar.update(done, { label: label.padEnd(28) });
     },
