@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { reflasher } from './run-cli';
-import { nodeCrypto, p256KeyPair, signP256 } from '../formats/node-crypto';
+import { nodeCrypto, p256KeyPair } from '../formats/node-crypto';
 import { TWO_OTA, makeFlash } from '../formats/fixtures';
 import { buildEspImage } from '../../src/core/formats/esp-image-build';
 import { buildPartitionTable } from '../../src/core/formats/partition-table';

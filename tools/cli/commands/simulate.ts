@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from '../command';
 import { parseNumber, required } from '../command';
 import { UsageError, type Output } from '../output';
@@ -34,11 +34,21 @@ function progressSink(progress: Progress) {
 
 type CutClass = 'completed' | 'boots-incomplete' | 'bricked';
 
+/** Every image of the bundle sits at its destination. */
+function holdsBundle(setup: SimulationSetup, flash: Uint8Array): boolean {
+  return setup.bundle.manifest.images.every((img) => {
+    const bytes = setup.bundle.images.get(img.name)!;
+    return Buffer.compare(flash.subarray(img.destination, img.destination + bytes.length), bytes) === 0;
+  });
+}
+
 /**
  * Power cut after op n (n = 0..last-1: each op torn once), then the device
  * resets: if nothing boots it is bricked; if the transitional firmware boots
  * it runs again (resume is the engine's business); the result is completed
- * when it boots what the uncut run boots.
+ * when every image of the bundle is in place and it boots what the uncut run
+ * boots, else it boots but the job cannot complete (e.g. the new table boots
+ * the new app before the bootloader was rewritten: the firmware never runs again).
  */
 async function sweep(setup: SimulationSetup, totalOps: number, expected: ReturnType<typeof bootReport>, step: number, progress: Progress) {
   const counts: Record<CutClass, number> = { completed: 0, 'boots-incomplete': 0, bricked: 0 };
@@ -50,17 +60,19 @@ async function sweep(setup: SimulationSetup, totalOps: number, expected: ReturnT
     rmSync(cut.tracePath, { force: true });
     const afterCut = bootReport(bootAfter(setup, cut.after));
     let final = afterCut;
+    let finalBytes = cut.after;
     let rerun: string | null = null;
     if (cut.exitCode === 3 && afterCut.boots && afterCut.address === firmwareAt.address && afterCut.projectName === firmwareAt.projectName && afterCut.label) {
       const again = await runFirmware(setup, cut.after, afterCut.label, {});
       rmSync(again.tracePath, { force: true });
       rerun = again.exitCode === 0 ? 'done' : `${errorOf(again)?.code ?? again.exitCode}`;
       final = bootReport(bootAfter(setup, again.after));
+      finalBytes = again.after;
     } else if (cut.exitCode !== 3) {
       rerun = `no cut (runner exit ${cut.exitCode})`;
     }
     const same = final.boots && final.address === expected.address && final.projectName === expected.projectName && final.version === expected.version;
-    const klass: CutClass = !afterCut.boots ? 'bricked' : same ? 'completed' : 'boots-incomplete';
+    const klass: CutClass = !afterCut.boots ? 'bricked' : same && holdsBundle(setup, finalBytes) ? 'completed' : 'boots-incomplete';
     counts[klass]++;
     cuts.push({ afterOps: n, class: klass, bootAfterCut: afterCut.summary, rerun, bootFinal: final.summary });
   }
@@ -119,9 +131,7 @@ Examples:
     const step = values['sweep-step'] ? parseNumber(values['sweep-step'] as string, '--sweep-step', 'simulate') : 1;
     if (step < 1) throw new UsageError('--sweep-step must be 1 or more', 'simulate');
     const tableOffset = values['partition-table-offset'] ? parseNumber(values['partition-table-offset'] as string, '--partition-table-offset', 'simulate') : DEFAULT_PARTITION_TABLE_OFFSET;
-    let dumpBytes: Uint8Array;
-    try { dumpBytes = new Uint8Array(readFileSync(flashPath)); } catch (e) { throw new UsageError(`--flash ${flashPath}: ${(e as Error).message}`, 'simulate'); }
-    void dumpBytes;
+    if (!existsSync(flashPath)) throw new UsageError(`--flash ${flashPath}: no such file`, 'simulate');
     const dump = loadDump(flashPath, chipArg, tableOffset);
     const bootBefore = bootOf(dump);
     const running = runningLabel(bootBefore, values.running as string | undefined);
