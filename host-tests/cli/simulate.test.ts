@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { reflasher } from './run-cli';
+import { reflasher, reflasherBackground } from './run-cli';
+import { makeTestPki } from '../net/certs';
+import { spawn } from 'node:child_process';
 import { nodeCrypto } from '../formats/node-crypto';
 import { TWO_OTA, makeFlash } from '../formats/fixtures';
 import { buildEspImage } from '../../src/core/formats/esp-image-build';
@@ -107,6 +109,33 @@ describe('reflasher simulate', () => {
     expect(s.cuts[0].afterOps).toBe(0);
     for (const c of s.cuts) expect(['completed', 'boots-incomplete', 'bricked']).toContain(c.class);
   });
+
+  test('a bundle URL over https (reflasher serve with TLS), trusted through --ca', async () => {
+    const pki = makeTestPki();
+    const cert = file('server.pem', Buffer.from(pki.serverCert));
+    const key = file('server.key', Buffer.from(pki.serverKey));
+    const ca = file('ca.pem', Buffer.from(pki.caCert));
+    const { child, firstLine } = await reflasherBackground(['serve', join(dir, 'bundle'), '--tls-cert', cert, '--tls-key', key]);
+    try {
+      const url = /^serving .* at (\S+) /.exec(firstLine)![1];
+      expect(url).toMatch(/^https:/);
+      // Asynchronous: the server runs in this test's other child meanwhile.
+      const r = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const sim = spawn(process.execPath, [join(__dirname, '../../tools/bin/reflasher.js'), 'simulate', '--flash', dumpPath, '--bundle', `${url}manifest.json`, '--ca', ca, '--public-key', `${keys}.pub.pem`, '--json']);
+        let stdout = '';
+        sim.stdout.on('data', (d) => { stdout += d; });
+        sim.on('close', (status) => resolve({ status, stdout }));
+      });
+      expect(r.status).toBe(0);
+      const j = JSON.parse(r.stdout);
+      expect(j.bundle).toBe(`${url}manifest.json`);
+      expect(j.boot).toMatchObject({ boots: true, projectName: 'fleet-app' });
+      expect(j.floor.sectorsChanged).toBe(71);
+    } finally {
+      child.kill('SIGTERM');
+      pki.dispose();
+    }
+  }, 60_000);
 
   test('usage: a dump that is no flash size, and exclusive options', () => {
     const tiny = reflasher(['simulate', '--flash', file('small.bin', new Uint8Array(1000)), '--bundle', join(dir, 'bundle'), '--json']);
