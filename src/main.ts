@@ -10,14 +10,18 @@
 import rawConfig from 'mc/config';
 import Timer from 'timer';
 import { connect, hasNetwork, readStoredStation } from 'network';
-import { runJob } from 'core/engine';
-import { loadBundle } from 'core/bundle/load';
-import { devicePlatform } from 'device/platform';
-import { restart } from 'system';
-import { parseConfig, unknownKeys, type FirmwareConfig } from 'app/config';
-import { chooseNetwork } from 'app/wifi-credentials';
-import { createReport, formatError, type AppReport } from 'app/report';
-import { runWithRetry } from 'app/run';
+// Project modules by their path in the repository: the manifest gives every
+// module that name, so XS resolves these exactly as tsc does.
+import { verifyBundle, bundleToJobSpec } from 'src/core/bundle/index';
+import { devicePlatform } from 'src/device/platform';
+import { createCrypto } from 'src/device/crypto';
+import { createHttpSources } from 'src/device/http-source';
+import { restart } from 'modules/system/system';
+import { parseConfig, unknownKeys, type FirmwareConfig } from 'src/app/config';
+import { reflashOnce } from 'src/app/reflash';
+import { chooseNetwork } from 'src/app/wifi-credentials';
+import { createReport, formatError, type AppReport } from 'src/app/report';
+import { runWithRetry } from 'src/app/run';
 
 const log = (line: string) => trace(`reflasher: ${line}\n`);
 const sleep = (ms: number) => new Promise<void>((resolve) => { Timer.set(() => resolve(), ms); });
@@ -25,17 +29,17 @@ const sleep = (ms: number) => new Promise<void>((resolve) => { Timer.set(() => r
 /** Keys of mc/config that mcconfig and other Moddable modules add. */
 const FOREIGN_KEYS = ['file', 'sntp', 'format', 'rotation'];
 
+const rules = { verify: verifyBundle, toJob: bundleToJobSpec };
+
 async function attempt(config: FirmwareConfig, report: AppReport) {
   report.newRun();
-  const platform = devicePlatform({ report });
-  if (config.mode === 'download') await ensureNetwork(config);
-  const job = await loadBundle({
-    source: config.mode === 'download' ? { url: config.bundle } : { resource: config.bundle },
-    publicKey: config.publicKey,
-    platform,
+  const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources({}) });
+  // A job a power cut interrupted resumes from its journal, with no network needed.
+  const run = await reflashOnce(config, platform, rules, {
+    beforeLoad: () => (config.mode === 'download' ? ensureNetwork(config) : Promise.resolve()),
   });
-  if (config.staging !== undefined) job.staging = config.staging;
-  return runJob(job, platform, { forceStaging: config.forceStaging });
+  if (run.resumedAt !== null) log(`resumed an interrupted job at step ${run.resumedAt}`);
+  return run.result;
 }
 
 async function ensureNetwork(config: FirmwareConfig): Promise<void> {

@@ -61,7 +61,7 @@ describe('in-use destinations', () => {
   test('are staged, verified, then committed; staging sectors erased in one call per image', async () => {
     const f = fixture();
     preload(f, 0x1000, 0x7000, 1);
-    preload(f, STORAGE + 0x10000, 0x10000, 2); // beyond the staging area: must stay
+    const oldApp = preload(f, OTA1, 0x20000, 2); // the staging slot holds an old app
     const boot = f.url('boot', 0x1000, bytesOf(0x5000 + 17, 5));
     const table = f.url('table', 0x8000, bytesOf(0xc00, 6), { regionSize: 0xc00 });
     const result = await runJob(f.job, f.platform);
@@ -73,6 +73,15 @@ describe('in-use destinations', () => {
       { op: 'erase', address: OTA1, length: 0x6000 },
       { op: 'erase', address: OTA1 + 0x6000, length: 0x1000 },
     ]);
+    expect(f.flash.snapshot(OTA1 + 0x7000, 0x19000)).toEqual(oldApp.subarray(0x7000)); // only the used sectors
+  });
+
+  test('a staging area that is already erased is not erased again', async () => {
+    const f = fixture();
+    f.url('boot', 0x1000, bytesOf(0x5000, 5));
+    await runJob(f.job, f.platform);
+    expect(opsIn(f, OTA1, MiB).filter((o) => o.op === 'erase')).toEqual([]);
+    expect(opsIn(f, OTA1, MiB)).toHaveLength(5);
   });
 
   test('every image is downloaded and verified before the first in-use destination is touched', async () => {

@@ -156,7 +156,7 @@ describe('staging and steps', () => {
     expect(p.steps).toEqual([
       { kind: 'stage', image: 0 }, { kind: 'direct', image: 1 }, { kind: 'commit', image: 0 },
     ]);
-    expect(p.staging).toEqual({ label: 'ota_1', address: 0x120000, size: MiB, used: 0x5000 });
+    expect(p.staging).toEqual({ label: 'ota_1', address: 0x120000, size: MiB, used: 0x5000, journal: null });
     expect(p.images[0].stagingAddress).toBe(0x120000);
   });
 

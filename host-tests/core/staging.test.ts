@@ -27,7 +27,7 @@ describe('packing', () => {
 
   test('several staged images share one staging partition', () => {
     const p = plan({ images: [bootloader(), img(0x8000, 0xc00), img(0xf000, 0x2000)] });
-    expect(p.staging).toEqual({ label: 'ota_1', address: 0x120000, size: MiB, used: 0x5000 + 0x1000 + 0x2000 });
+    expect(p.staging).toEqual({ label: 'ota_1', address: 0x120000, size: MiB, used: 0x5000 + 0x1000 + 0x2000, journal: null });
     expect(p.images.map((im) => im.stagingAddress)).toEqual([0x120000, 0x125000, 0x126000]);
   });
 });

@@ -1,7 +1,7 @@
 import { runJob } from '../../src/core/engine';
 import { MemoryFlash } from '../support/memory-flash';
 import { bytesOf } from '../support/test-platform';
-import { fixture } from '../support/job-fixture';
+import { fixture, preload } from '../support/job-fixture';
 import { asyncCodeOf } from '../support/plan-inputs';
 
 const STORAGE = 0x220000;
@@ -45,6 +45,8 @@ describe('read-back', () => {
 
   test('a flash error during commit is reported with its code, not swallowed', async () => {
     const f = fixture();
+    preload(f, 0x120000, 0x10000); // old data in staging and destination: both need erasing
+    preload(f, 0x1000, 0x5000);
     f.url('boot', 0x1000, bytesOf(0x5000, 1));
     f.flash.failAtOp = 6; // staging: 1 erase + 5 writes; then the commit's first erase fails
     expect(await asyncCodeOf(() => runJob(f.job, f.platform))).toBe('FLASH_IO');

@@ -3,7 +3,7 @@
  * sdkconfig/sdkconfig.defaults), checked against the rules those tools apply,
  * so that a mistake shows here rather than at a device build.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -29,6 +29,25 @@ describe('manifest.json', () => {
     expect(manifest.platforms['esp32/esp32h2']?.error).toBeTruthy();
   });
 
+  test('names every module by its path in the repository, so relative imports resolve the same in XS as in tsc', () => {
+    for (const [target, source] of Object.entries(manifest.modules)) {
+      expect(typeof source === 'string' && source).toBe('./' + target);
+    }
+    expect((manifest as unknown as { creation: { main: string } }).creation.main).toBe('src/main');
+  });
+
+  test('maps every folder of src/ that holds TypeScript (src/network is chosen per platform)', () => {
+    const folders: string[] = [];
+    const walk = (dir: string) => {
+      const entries = readdirSync(join(root, dir));
+      if (entries.some((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) folders.push(dir);
+      for (const f of entries) if (statSync(join(root, dir, f)).isDirectory()) walk(`${dir}/${f}`);
+    };
+    walk('src');
+    const unmapped = folders.filter((d) => d !== 'src' && d !== 'src/network' && !(`${d}/*` in manifest.modules));
+    expect(unmapped).toEqual([]);
+  });
+
   test('points mcconfig at this repository\'s sdkconfig folder and partition table', () => {
     expect(manifest.build.SDKCONFIGPATH).toBe('./sdkconfig');
     expect(existsSync(join(root, manifest.build.SDKCONFIGPATH, 'sdkconfig.defaults'))).toBe(true);
@@ -43,20 +62,21 @@ describe('manifest.json', () => {
 
   // mcconfig matches a wildcard preload ("core/*") against .js modules only:
   // .ts modules are preloaded only when named one by one. A module left out
-  // runs from RAM on the device; a folder without a modules entry is not built.
-  test('every TypeScript module of app/ and core/, in every folder, is built and preloaded by name', () => {
+  // runs from RAM on the device.
+  test('every TypeScript module of src/app, src/core and src/device is preloaded by name', () => {
     const missing: string[] = [];
-    const walk = (dir: string, prefix: string) => {
-      for (const f of readdirSync(join(root, dir), { withFileTypes: true })) {
-        if (f.isDirectory()) { walk(`${dir}/${f.name}`, `${prefix}${f.name}/`); continue; }
-        if (!f.name.endsWith('.ts') || f.name.endsWith('.d.ts')) continue;
-        if (manifest.modules[`${prefix}*`] !== `./${dir}/*`) missing.push(`modules: ${prefix}*`);
-        const name = prefix + f.name.slice(0, -3);
+    for (const [target, source] of Object.entries(manifest.modules)) {
+      if (!target.endsWith('/*') || typeof source !== 'string') continue;
+      const prefix = target.slice(0, -1);
+      if (!/^src\/(app|core|device)\//.test(prefix)) continue;
+      const dir = join(root, source.slice(0, -1));
+      if (!existsSync(dir)) continue;
+      for (const f of readdirSync(dir)) {
+        if (!f.endsWith('.ts') || f.endsWith('.d.ts')) continue;
+        const name = prefix + f.slice(0, -3);
         if (!manifest.preload.includes(name)) missing.push(name);
       }
-    };
-    walk('src/app', 'app/');
-    walk('src/core', 'core/');
+    }
     expect(missing).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ describe('parseConfig', () => {
 
   test('embedded mode defaults to the bundle resource and needs no URL', () => {
     expect(parseConfig({ mode: 'embedded' }).bundle).toBe(DEFAULT_EMBEDDED_BUNDLE);
-    expect(parseConfig({ mode: 'embedded', bundle: 'fleet-2026.manifest' }).bundle).toBe('fleet-2026.manifest');
+    expect(parseConfig({ mode: 'embedded', bundle: 'fleet-2026.bundle' }).bundle).toBe('fleet-2026.bundle');
   });
 
   test('an open network: ssid without password', () => {

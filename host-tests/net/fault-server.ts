@@ -7,6 +7,7 @@
  *   /status/<code>         that status, a short text body
  *   /redirect/<n>/<name>   n hops of 302, then /img/<name>
  *   /loop/<name>           302 to itself, forever
+ *   /goto/<url>            302 to the URL-encoded absolute <url> (another origin)
  *   /short/<name>          announces the full length, sends half, closes (FIN)
  *   /reset/<name>          sends half then resets the connection; a Range
  *                          request is served normally (resume works)
@@ -78,6 +79,10 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
     }
     if (mode === 'loop') {
       send(302, { Location: req.url, 'Content-Length': 0 });
+      return;
+    }
+    if (mode === 'goto') {
+      send(302, { Location: decodeURIComponent(parts[1] ?? ''), 'Content-Length': 0 });
       return;
     }
     if (mode === 'redirect') {
@@ -158,6 +163,28 @@ export async function startFaultServer(options: FaultServerOptions): Promise<Fau
   return {
     origin: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     log,
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/**
+ * A loopback server that accepts connections and never sends a byte: a TLS
+ * handshake or an HTTP response that never comes.
+ */
+export async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const { createServer } = await import('node:net');
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

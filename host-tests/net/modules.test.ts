@@ -7,7 +7,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTestPki, type TestPki } from './certs';
-import { refusedPort, startFaultServer, type FaultServer } from './fault-server';
+import { refusedPort, startFaultServer, startSilentServer, type FaultServer } from './fault-server';
 import { blankFlash } from './flash-image';
 import { bundleFirmware, ensureRuntime, runFirmware, scratchDir, traceLines } from './runtime';
 
@@ -127,6 +127,33 @@ describe('http source in the host runtime', () => {
     expect(await probe({ url: `${secure.origin}/img/small.bin` })).toMatchObject({ ok: false, code: 'SOURCE_TLS' });
   });
 
+  test('follows a redirect to another origin and scheme (http to https)', async () => {
+    const target = encodeURIComponent(`${secure.origin}/img/small.bin`);
+    const r = await probe({ url: `${plain.origin}/goto/${target}`, options: { caCert: pki.caCert } });
+    expect(r).toMatchObject({ ok: true, total: SMALL.length, sha256: sha256(SMALL) });
+  });
+
+  test('the certificate bundle option does not trust the test CA', async () => {
+    expect(await probe({ url: `${secure.origin}/img/small.bin`, options: { certBundle: true } }))
+      .toMatchObject({ ok: false, code: 'SOURCE_TLS' });
+  });
+
+  test('a server that never answers: SOURCE_CONNECT for a TLS handshake, SOURCE_TIMEOUT for HTTP headers', async () => {
+    const silent = await startSilentServer();
+    try {
+      let started = Date.now();
+      expect(await probe({ url: `https://127.0.0.1:${silent.port}/x`, options: { caCert: pki.caCert, connectTimeoutMs: 700 } }))
+        .toMatchObject({ ok: false, code: 'SOURCE_CONNECT' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+      started = Date.now();
+      expect(await probe({ url: `http://127.0.0.1:${silent.port}/x`, options: { readTimeoutMs: 700 } }))
+        .toMatchObject({ ok: false, code: 'SOURCE_TIMEOUT' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    } finally {
+      await silent.close();
+    }
+  });
+
   test('a host that refuses connections is SOURCE_CONNECT', async () => {
     const port = await refusedPort();
     expect(await probe({ url: `http://127.0.0.1:${port}/img/small.bin` })).toMatchObject({ ok: false, code: 'SOURCE_CONNECT' });
@@ -142,6 +169,30 @@ describe('http source in the host runtime', () => {
 
   test('refuses URLs that are not http(s) before any connection', async () => {
     expect(await probe({ url: 'ftp://127.0.0.1/image.bin' })).toMatchObject({ ok: false, code: 'JOB_INVALID' });
+  });
+});
+
+describe('native objects used directly', () => {
+  test('bad arguments are caller bugs, close() twice is safe, use after close or digest is refused', async () => {
+    const run = await runFirmware({ flash, firmware, dir, job: { lifecycle: `${plain.origin}/img/small.bin` } });
+    expect(run.exitCode).toBe(0);
+    expect(traceLines(run.stdout)).toEqual([{
+      kind: 'lifecycle',
+      connectTimeoutZero: 'RangeError',
+      readTimeoutNegative: 'RangeError',
+      maxRedirectsNegative: 'RangeError',
+      offsetNegative: 'RangeError',
+      open: 'ok',
+      readNotABuffer: 'TypeError',
+      read: 'ok',
+      close: 'ok',
+      closeAgain: 'ok',
+      readAfterClose: 'SOURCE_IO',
+      openAfterClose: 'SOURCE_IO',
+      digest: 'ok',
+      updateAfterDigest: 'Error',
+      digestAgain: 'Error',
+    }]);
   });
 });
 

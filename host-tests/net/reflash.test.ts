@@ -95,6 +95,9 @@ describe('download-mode reflash in the host runtime', () => {
     const { run, after } = await reflash({ app: `${plain.origin}/img/app.bin`, nvs: `${plain.origin}/img/nvs.bin` });
     expect(run.exitCode).toBe(0);
     expect(run.report?.ok).toBe(true);
+    // the app went straight to its free slot; the nvs data through staging
+    expect(run.report?.firmware).toMatchObject({ result: { staging: 'ota_1', images: [
+      { name: 'app', staged: false, size: APP.length }, { name: 'nvs', staged: true, size: DATA.length }] } });
     expectReflashed(after);
   });
 

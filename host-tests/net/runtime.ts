@@ -4,7 +4,7 @@
  * with esbuild, and runs it against a flash file.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -12,9 +12,16 @@ import { buildSync } from 'esbuild';
 export const ROOT = resolve(__dirname, '../..');
 export const RUNTIME = process.env.XSR_HOST_RUNTIME ?? join(ROOT, 'build/host/reflasher-host');
 
-/** Builds the host runtime (incremental) unless a prebuilt one is named by XSR_HOST_RUNTIME. */
+/**
+ * Builds the host runtime (incremental) unless a prebuilt one is named by
+ * XSR_HOST_RUNTIME. Jest runs test files in parallel: the lock keeps two
+ * makes from writing the same objects at once on a fresh checkout.
+ */
 export function ensureRuntime(): void {
-  if (!process.env.XSR_HOST_RUNTIME) execFileSync('make', ['-C', join(ROOT, 'host'), '-j2'], { stdio: 'pipe' });
+  if (!process.env.XSR_HOST_RUNTIME) {
+    mkdirSync(join(ROOT, 'build'), { recursive: true });
+    execFileSync('flock', [join(ROOT, 'build/.host-build.lock'), 'make', '-C', join(ROOT, 'host'), '-j2'], { stdio: 'pipe' });
+  }
   if (!existsSync(RUNTIME)) throw new Error(`no host runtime at ${RUNTIME}: run npm run build:host`);
 }
 

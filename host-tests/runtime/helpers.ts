@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -12,7 +12,7 @@ export const ROOT = resolve(__dirname, '../..');
 export const RUNNER = join(ROOT, 'build/host/reflasher-host');
 export const MiB = 1024 * 1024;
 
-/** Builds build/host (runner, and the firmware bundle once the engine is there). */
+/** Builds build/host: the runner and the firmware bundle (the Makefile serialises parallel builds). */
 export function buildHost(): void {
   execFileSync('make', ['-C', 'host', '-j2', '--no-print-directory'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }

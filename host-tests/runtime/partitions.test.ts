@@ -61,26 +61,32 @@ test('setBoot() of a label that is not an app partition is PARTITION_NOT_FOUND a
   expect(r.report.ops.erase4k).toBe(1);
 });
 
-test('the TS faces turn the coded errors into ReflashErrors', () => {
+test('the device platform turns the modules\' coded errors into ReflashErrors', () => {
   const dir = tempDir();
   const flash = makeFlash(dir);
   const firmware = bundle(dir, `
-    import RawFlash from '${ROOT}/modules/rawflash/rawflash';
+    import { devicePlatform } from '${ROOT}/src/device/platform';
     import * as partitions from '${ROOT}/modules/partitions/partitions';
     import { ReflashError } from '${ROOT}/src/core/errors';
     const code = (fn: () => unknown) => { try { fn(); return 'none'; } catch (e) { return e instanceof ReflashError ? e.code : 'not a ReflashError: ' + e; } };
-    const flash = new RawFlash();
+    const platform = devicePlatform({ report: { progress() {}, log() {} } });
+    const { flash } = platform;
     const out = [
       code(() => flash.erase(0x20000, 0x1000)),
       code(() => flash.erase(0x300001, 0x1000)),
       code(() => flash.write(0x3fffff, new Uint8Array(2))),
-      code(() => partitions.setBoot('nvs')),
-      flash.size, flash.sectorSize, flash.chip, flash.bootloaderOffset, partitions.running().label,
+      code(() => flash.read(0x400000, new Uint8Array(1))),
+      code(() => partitions.setBoot('nvs')), // the face alone: a plain Error with the code prefix
+      flash.size, flash.sectorSize, platform.partitions.layout(), platform.partitions.running().label, platform.partitions.list().length,
     ];
     native('xs_runner_finish')(true, false, JSON.stringify(out));
   `);
   const r = runHost(dir, { flash, firmware, chip: 'esp32c3' });
-  expect(r.report.firmware).toEqual(['FLASH_PROTECTED', 'FLASH_ALIGN', 'FLASH_BOUNDS', 'PARTITION_NOT_FOUND', 4 * MiB, 4096, 'esp32c3', 0, 'ota_0']);
+  expect(r.report.firmware).toEqual([
+    'FLASH_PROTECTED', 'FLASH_ALIGN', 'FLASH_BOUNDS', 'FLASH_BOUNDS',
+    expect.stringMatching(/^not a ReflashError: RangeError: PARTITION_NOT_FOUND: /),
+    4 * MiB, 4096, { chip: 'esp32c3', bootloaderOffset: 0, partitionTableOffset: 0x8000 }, 'ota_0', LAYOUT_4M.length,
+  ]);
 });
 
 test('the bootloader offset follows the chip', () => {

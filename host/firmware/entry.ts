@@ -15,13 +15,13 @@
  *    and `npm start` use this form.
  * Both may carry `http` (HttpSourceOptions).
  */
-import { runJob } from '../../src/core/engine';
+import { runJournaled } from '../../src/core/journaled-run';
 import { ReflashError, isReflashError } from '../../src/core/errors';
 import type { JobResult, JobSpec } from '../../src/core/job';
 import type { LogLevel, ProgressEvent, ReportPort } from '../../src/core/ports';
 import { bundleToJobSpec, verifyBundle } from '../../src/core/bundle/index';
 import { parseConfig } from '../../src/app/config';
-import { loadBundle } from '../../src/app/load-bundle';
+import { reflashOnce } from '../../src/app/reflash';
 import { runWithRetry } from '../../src/app/run';
 import { createCrypto } from '../../src/device/crypto';
 import { createHttpSources, type HttpSourceOptions } from '../../src/device/http-source';
@@ -71,7 +71,7 @@ function readJob(): HostJob {
 }
 
 /** The device's path: config -> bundle -> verified job -> runJob, retried as src/app/run.ts decides. */
-async function runAsDevice(raw: Record<string, unknown>, http: HttpSourceOptions | undefined): Promise<{ result: JobResult; attempts: number; signed: boolean; warnings: string[] }> {
+async function runAsDevice(raw: Record<string, unknown>, http: HttpSourceOptions | undefined): Promise<{ result: JobResult; resumedAt: number | null; attempts: number; signed: boolean; warnings: string[] }> {
   const config = parseConfig(raw);
   const report = traceReport();
   const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources(http ?? {}) });
@@ -79,20 +79,22 @@ async function runAsDevice(raw: Record<string, unknown>, http: HttpSourceOptions
   native('xs_runner_heap_mark')();
   let signed = false;
   let warnings: string[] = [];
+  let resumedAt: number | null = null;
   const outcome = await runWithRetry(config.retry, {
     async attempt() {
-      const bundle = await loadBundle(config, platform, { verify: verifyBundle, toJob: bundleToJobSpec });
-      signed = bundle.signed;
-      warnings = bundle.warnings;
-      for (const w of warnings) trace(`warn: ${w}\n`);
-      return runJob(bundle.job, platform);
+      // As on the device: a journal a power cut left behind is finished first, without fetching the bundle again.
+      const run = await reflashOnce(config, platform, { verify: verifyBundle, toJob: bundleToJobSpec }, {
+        loaded: (bundle) => { signed = bundle.signed; warnings = bundle.warnings; },
+      });
+      resumedAt = run.resumedAt;
+      return run.result;
     },
     committing: () => report.committing,
     sleep: (ms) => new Promise<void>((resolve) => { setTimeout(resolve, ms); }),
     log: (line) => trace(`app: ${line}\n`),
   });
   if (outcome.status === 'stopped') throw outcome.error;
-  return { result: outcome.result, attempts: outcome.attempts, signed, warnings };
+  return { result: outcome.result, resumedAt, attempts: outcome.attempts, signed, warnings };
 }
 
 async function main(): Promise<void> {
@@ -109,9 +111,9 @@ async function main(): Promise<void> {
   // only it held (about 30 KiB on the host) is not counted as idle.
   await Promise.resolve();
   native('xs_runner_heap_mark')();
-  const result = await runJob(job as JobSpec, platform);
-  trace(`done in ${Math.round(result.elapsedMs)} ms\n`);
-  finish(true, false, { ok: true, result });
+  const { result, resumedAt } = await runJournaled(platform, async () => job as JobSpec);
+  trace(`done in ${Math.round(result.elapsedMs)} ms${resumedAt === null ? '' : `, resumed at step ${resumedAt}`}\n`);
+  finish(true, false, { ok: true, result, resumedAt });
 }
 
 main().catch((e: unknown) => {

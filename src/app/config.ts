@@ -47,7 +47,7 @@ export interface FirmwareConfig {
  * Not `.json`: mcconfig takes `.json` files for modules and silently leaves
  * them out of the resources.
  */
-export const DEFAULT_EMBEDDED_BUNDLE = 'bundle.manifest';
+export const DEFAULT_EMBEDDED_BUNDLE = 'manifest.bundle';
 
 export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 5, delayMs: 5_000, maxDelayMs: 300_000 });
 

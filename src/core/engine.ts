@@ -16,6 +16,8 @@ import { hex } from './errors';
 export interface EngineOptions {
   /** Stage every image, even those bound for free destinations (esp-self-reflasher's behaviour). */
   forceStaging?: boolean;
+  /** Keep this many bytes free at the end of the staging partition for a journal (see journaled-run.ts). */
+  journalBytes?: number;
   /** Called once with the plan before its first step, e.g. to journal it. */
   onPlan?: (plan: Plan) => void;
   /** Called after each step completes; see `ExecuteOptions.onStepDone`. */
@@ -37,6 +39,7 @@ export async function runJob(job: JobSpec, platform: Platform, options: EngineOp
     running: platform.partitions.running(),
     flash: { size: platform.flash.size, sectorSize: platform.flash.sectorSize },
     sources,
+    journalBytes: options.journalBytes,
   });
   logPlan(plan, platform);
   report.progress({ phase: 'plan', done: job.images.length, total: job.images.length });

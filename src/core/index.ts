@@ -1,4 +1,11 @@
-/** The engine's public API. */
+/**
+ * The engine's public API.
+ *
+ * `runJob(job, platform)` does everything: probe sources, `makePlan` (pure;
+ * every refusal happens here), then `executePlan`. A journal (later) calls
+ * `makePlan` once, stores the Plan (plain JSON), and after a power cut calls
+ * `executePlan(plan, platform, { fromStep, measured })` to continue.
+ */
 export { runJob } from './engine';
 export type { EngineOptions } from './engine';
 export { makePlan, describeStep } from './plan';
@@ -17,3 +24,7 @@ export { ReflashError, ErrorCodes, isReflashError, hex } from './errors';
 export type { ErrorCode } from './errors';
 export * from './ports';
 export type { ImageKind, ImageSpec, JobSpec, JobResult } from './job';
+export { runJournaled, findUnfinishedJournal } from './journaled-run';
+export type { JournaledOptions, JournaledOutcome } from './journaled-run';
+export { Journal } from './journal/journal';
+export type { JournalState, JournalRecord } from './journal/journal';

@@ -48,6 +48,8 @@ export interface PlanStaging {
   size: number;
   /** Bytes of the partition the packed images occupy (whole sectors). */
   used: number;
+  /** Address of the journal kept at the partition's end, or null when the run keeps none. */
+  journal: number | null;
 }
 
 export interface Plan {

@@ -25,6 +25,11 @@ export interface PlanInputs {
   flash: { size: number; sectorSize: number };
   /** One per job image, in job order. */
   sources: readonly SourceFacts[];
+  /**
+   * Bytes to keep free at the end of the staging partition for the journal
+   * (src/core/journal), when anything is staged. Default 0: no journal.
+   */
+  journalBytes?: number;
 }
 
 /**
@@ -93,18 +98,19 @@ function planStaging(job: JobSpec, inputs: PlanInputs, images: PlannedImage[], r
   const staged = images.filter((im) => im.stagingAddress !== null);
   if (staged.length === 0 && job.staging === undefined) return null;
   const packed = packStaging(staged.map((im) => im.size));
+  const reserve = staged.length > 0 ? inputs.journalBytes ?? 0 : 0;
   const sources = inputs.sources.flatMap((f, i) => (f.flashRange ? [{ ...f.flashRange, label: `source of "${images[i].name}"` }] : []));
   const p = chooseStaging({
     partitions: inputs.partitions,
     running: inputs.running,
     destinations: regions,
     inUse: [...used.filter((u) => u.reason !== 'running-app'), ...sources],
-    need: packed.used,
+    need: packed.used + reserve,
     label: job.staging,
   });
   staged.forEach((im, k) => { im.stagingAddress = p.address + packed.offsets[k]; });
   if (staged.length === 0) return null;
-  return { label: p.label, address: p.address, size: p.size, used: packed.used };
+  return { label: p.label, address: p.address, size: p.size, used: packed.used, journal: reserve > 0 ? p.address + p.size - reserve : null };
 }
 
 /** Download phase in job order, then the commits in commit order. */

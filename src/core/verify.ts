@@ -5,7 +5,7 @@
  */
 import { ReflashError, hex } from './errors';
 import { SECTOR_SIZE } from './regions';
-import { isErased } from './sector-diff';
+import { isErased, isErasedWords } from './sector-diff';
 import { progress } from './context';
 import type { Context } from './context';
 import type { Phase } from './ports';
@@ -48,6 +48,15 @@ export function checkReadBack(ctx: Context, image: string, address: number, size
   throw new ReflashError('READBACK_MISMATCH',
     `image "${image}": read-back of ${hex(address)}+${hex(size)} hashes ${actual}, expected ${expected}; ` +
     'the flash may be failing: run the job again', values);
+}
+
+/** True when every whole sector of `[address, address + length)` reads 0xFF; `length` is a multiple of 4 KiB. */
+export function sectorsErased(ctx: Context, address: number, length: number): boolean {
+  for (let done = 0; done < length; done += SECTOR_SIZE) {
+    ctx.platform.flash.read(address + done, ctx.buffers.flash);
+    if (!isErasedWords(ctx.buffers.flash32)) return false;
+  }
+  return true;
 }
 
 function regionErased(ctx: Context, address: number, size: number): boolean {

@@ -1,52 +1,103 @@
-import RawFlash from '../../modules/rawflash/rawflash';
-import * as partitions from '../../modules/partitions/partitions';
-import * as system from '../../modules/system/system';
-import { ReflashError } from '../core/errors';
-import type { ByteSource, CryptoPort, ImageSource, PartitionPort, Platform, ReportPort, SourcePort } from '../core/ports';
+// Bare specifiers: the Moddable names of the native modules (each module's
+// manifest.json); tsconfig paths and the host bundler map them to modules/.
+import RawFlash from 'rawflash';
+import * as partitions from 'partitions';
+import * as system from 'system';
+import type { ByteSource, CryptoPort, FlashPort, ImageSource, PartitionPort, Platform, ReportPort, SourcePort } from '../core/ports';
+import { createCrypto } from './crypto';
+import { createHttpSources, type HttpSourceOptions } from './http-source';
+import { fromNative } from './native-errors';
 import { openResource } from './resource-source';
 
 export interface DevicePlatformOptions {
   /** Where progress and log lines go (trace on the host runner, the console log on the device). */
   report: ReportPort;
-  /** SHA-256, MD5 and P-256 verification: `createCrypto()` of src/device/crypto.ts. */
-  crypto: CryptoPort;
-  /**
-   * Opens `{ url }` sources: `createHttpSources(...)` of src/device/http-source.ts.
-   * Without it, a job naming a URL is refused with `CONFIG_INVALID`.
-   */
+  /** Default: `createCrypto()` (PSA Crypto through the crypto module). */
+  crypto?: CryptoPort;
+  /** Settings of the default HTTP(S) source (CA, timeouts, redirects, resume). */
+  httpOptions?: HttpSourceOptions;
+  /** Opens `{ url }` sources instead of `createHttpSources(httpOptions)`. */
   http?: SourcePort;
 }
 
 /**
  * The engine's ports over the native modules: the same code on the device
  * and in the host runtime (where the modules run over a simulated flash).
+ * The modules' coded errors become ReflashErrors here.
+ * @throws ReflashError `FLASH_IO` when the flash cannot be opened.
  */
 export function devicePlatform(options: DevicePlatformOptions): Platform {
-  const flash = new RawFlash();
-  const partitionPort: PartitionPort = {
-    layout: () => ({ chip: flash.chip, bootloaderOffset: flash.bootloaderOffset, partitionTableOffset: partitions.tableOffset() }),
-    list: () => partitions.list(),
-    running: () => partitions.running(),
-  };
-  const sources: SourcePort = {
-    open(source: ImageSource, offset: number): Promise<ByteSource> {
-      if ('resource' in source) {
+  let raw: RawFlash;
+  try {
+    raw = new RawFlash();
+  } catch (e) {
+    throw fromNative(e);
+  }
+  const http = options.http ?? createHttpSources(options.httpOptions ?? {});
+  return {
+    flash: flashPort(raw),
+    partitions: partitionPort(raw),
+    sources: {
+      open(source: ImageSource, offset: number): Promise<ByteSource> {
+        if (!('resource' in source)) return http.open(source, offset);
         try {
           return Promise.resolve(openResource(source.resource, offset));
         } catch (e) {
           return Promise.reject(e);
         }
-      }
-      if (options.http) return options.http.open(source, offset);
-      return Promise.reject(new ReflashError('CONFIG_INVALID', `image source ${source.url}: this firmware has no HTTP client; embed the image as a resource or build with the http module`, { url: source.url }));
+      },
     },
-  };
-  return {
-    flash,
-    partitions: partitionPort,
-    sources,
-    crypto: options.crypto,
+    crypto: options.crypto ?? createCrypto(),
     clock: { now: () => system.ticks() },
     report: options.report,
+  };
+}
+
+// try/catch rather than a callback per call: nothing is allocated per sector.
+function flashPort(raw: RawFlash): FlashPort {
+  return {
+    size: raw.size,
+    sectorSize: raw.sectorSize,
+    read(address: number, target: Uint8Array): void {
+      try {
+        raw.read(address, target);
+      } catch (e) {
+        throw fromNative(e);
+      }
+    },
+    erase(address: number, length: number): void {
+      try {
+        raw.erase(address, length);
+      } catch (e) {
+        throw fromNative(e);
+      }
+    },
+    write(address: number, data: Uint8Array): void {
+      try {
+        raw.write(address, data);
+      } catch (e) {
+        throw fromNative(e);
+      }
+    },
+  };
+}
+
+function partitionPort(raw: RawFlash): PartitionPort {
+  return {
+    layout() {
+      try {
+        return { chip: raw.chip, bootloaderOffset: raw.bootloaderOffset, partitionTableOffset: partitions.tableOffset() };
+      } catch (e) {
+        throw fromNative(e);
+      }
+    },
+    list: () => partitions.list(),
+    running() {
+      try {
+        return partitions.running();
+      } catch (e) {
+        throw fromNative(e);
+      }
+    },
   };
 }

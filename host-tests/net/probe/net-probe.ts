@@ -5,7 +5,10 @@
  * http and crypto modules without the engine, so their behaviour under each
  * fault is checked at the port the engine uses.
  */
+import Http from '../../../modules/http/http';
+import { Sha256 } from '../../../modules/crypto/crypto';
 import { isReflashError } from '../../../src/core/errors';
+import { callNative } from '../../../src/device/native-errors';
 import { createCrypto } from '../../../src/device/crypto';
 import { createHttpSources, type HttpSourceOptions } from '../../../src/device/http-source';
 
@@ -25,6 +28,8 @@ interface ProbeJob {
   /** Crypto checks: [publicKeyHex, messageHex, signatureHex, expected]. */
   signatures?: Array<[string, string, string]>;
   md5?: string[];
+  /** A URL for the module's lifecycle and argument checks. */
+  lifecycle?: string;
 }
 
 function hexOf(bytes: Uint8Array): string {
@@ -67,6 +72,42 @@ async function fetchCase(c: ProbeCase): Promise<Record<string, unknown>> {
   }
 }
 
+/** What a call throws: its code, or its error type for a bug-class error; 'ok' when it returns. */
+function outcome(call: () => unknown): string {
+  try {
+    call();
+    return 'ok';
+  } catch (e) {
+    const mapped = (() => { try { return callNative(() => { throw e; }); } catch (m) { return m; } })();
+    return isReflashError(mapped) ? mapped.code : (e as Error).name;
+  }
+}
+
+/** The native objects used directly: bad arguments, close twice, use after close. */
+function lifecycle(url: string): Record<string, string> {
+  const options = { url, connectTimeoutMs: 2000, readTimeoutMs: 2000, maxRedirects: 2 };
+  const http = new Http(options);
+  const buffer = new Uint8Array(1000);
+  const hash = new Sha256();
+  const result = {
+    connectTimeoutZero: outcome(() => new Http({ ...options, connectTimeoutMs: 0 })),
+    readTimeoutNegative: outcome(() => new Http({ ...options, readTimeoutMs: -1 })),
+    maxRedirectsNegative: outcome(() => new Http({ ...options, maxRedirects: -1 })),
+    offsetNegative: outcome(() => http.open(-1, undefined)),
+    open: outcome(() => http.open(0, undefined)),
+    readNotABuffer: outcome(() => http.read(42 as unknown as Uint8Array)),
+    read: outcome(() => http.read(buffer)),
+    close: outcome(() => http.close()),
+    closeAgain: outcome(() => http.close()),
+    readAfterClose: outcome(() => http.read(buffer)),
+    openAfterClose: outcome(() => http.open(0, undefined)),
+    digest: outcome(() => hash.digest()),
+    updateAfterDigest: outcome(() => hash.update(buffer)),
+    digestAgain: outcome(() => hash.digest()),
+  };
+  return result;
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(native('xs_runner_job').call(undefined) as string) as ProbeJob;
   for (const c of job.cases ?? []) {
@@ -91,6 +132,7 @@ async function main(): Promise<void> {
   for (const data of job.md5 ?? []) {
     trace(JSON.stringify({ kind: 'md5', md5: hexOf(crypto.md5(bytesOf(data))) }) + '\n');
   }
+  if (job.lifecycle) trace(JSON.stringify({ kind: 'lifecycle', ...lifecycle(job.lifecycle) }) + '\n');
   native('xs_runner_finish').call(undefined, true, false, '{"ok":true}');
 }
 
