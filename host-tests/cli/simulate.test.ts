@@ -108,6 +108,9 @@ describe('reflasher simulate', () => {
     expect(s.counts.bricked).toBe(0);
     expect(s.cuts[0].afterOps).toBe(0);
     for (const c of s.cuts) expect(['completed', 'boots-incomplete', 'bricked']).toContain(c.class);
+    // The ranges cover every cut once, in order.
+    expect(s.ranges[0].fromOps).toBe(0);
+    expect(s.ranges.reduce((n: number, g: any) => n + (g.toOps - g.fromOps) / 4 + 1, 0)).toBe(s.cutsTried);
   });
 
   test('a bundle URL over https (reflasher serve with TLS), trusted through --ca', async () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Command } from '../command';
 import { parseNumber, required } from '../command';
@@ -51,11 +52,9 @@ function holdsBundle(setup: SimulationSetup, flash: Uint8Array): boolean {
  * the new app before the bootloader was rewritten: the firmware never runs again).
  */
 async function sweep(setup: SimulationSetup, totalOps: number, expected: ReturnType<typeof bootReport>, step: number, progress: Progress) {
-  const counts: Record<CutClass, number> = { completed: 0, 'boots-incomplete': 0, bricked: 0 };
-  const cuts: Array<{ afterOps: number; class: CutClass; bootAfterCut: string; rerun: string | null; bootFinal: string }> = [];
+  type Cut = { afterOps: number; class: CutClass; bootAfterCut: string; rerun: string | null; bootFinal: string };
   const firmwareAt = bootReport(bootOf(setup.dump));
-  for (let n = 0; n < totalOps; n += step) {
-    progress.update(`power-cut sweep (${cuts.length} of ${Math.ceil(totalOps / step)})`, n, totalOps);
+  const one = async (n: number): Promise<Cut> => {
     const cut = await runFirmware(setup, setup.dump.bytes, setup.running, { powerCut: n });
     rmSync(cut.tracePath, { force: true });
     const afterCut = bootReport(bootAfter(setup, cut.after));
@@ -73,11 +72,33 @@ async function sweep(setup: SimulationSetup, totalOps: number, expected: ReturnT
     }
     const same = final.boots && final.address === expected.address && final.projectName === expected.projectName && final.version === expected.version;
     const klass: CutClass = !afterCut.boots ? 'bricked' : same && holdsBundle(setup, finalBytes) ? 'completed' : 'boots-incomplete';
-    counts[klass]++;
-    cuts.push({ afterOps: n, class: klass, bootAfterCut: afterCut.summary, rerun, bootFinal: final.summary });
-  }
+    return { afterOps: n, class: klass, bootAfterCut: afterCut.summary, rerun, bootFinal: final.summary };
+  };
+  const points: number[] = [];
+  for (let n = 0; n < totalOps; n += step) points.push(n);
+  // Each run is its own process on its own copy: run a few at once.
+  const cuts: Cut[] = new Array(points.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < points.length) {
+      const i = next++;
+      cuts[i] = await one(points[i]);
+      progress.update(`power-cut sweep (${++done} of ${points.length})`, done, points.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(4, availableParallelism())) }, worker));
   progress.stop();
-  return { cutsTried: cuts.length, step, counts, cuts };
+  const counts: Record<CutClass, number> = { completed: 0, 'boots-incomplete': 0, bricked: 0 };
+  // Runs of consecutive cuts of one class: "bricked after ops 1146-1147 and 1164-1265".
+  const ranges: Array<{ class: CutClass; fromOps: number; toOps: number }> = [];
+  for (const c of cuts) {
+    counts[c.class]++;
+    const last = ranges[ranges.length - 1];
+    if (last && last.class === c.class) last.toOps = c.afterOps;
+    else ranges.push({ class: c.class, fromOps: c.afterOps, toOps: c.afterOps });
+  }
+  return { cutsTried: cuts.length, step, counts, ranges, cuts };
 }
 
 export const simulate: Command = {
@@ -208,8 +229,11 @@ function print(out: Output, r: Record<string, any>, run: RunOutcome): void {
   ];
   if (r.sweep) {
     const s = r.sweep;
-    lines.push(`power-cut sweep: ${s.cutsTried} cuts (every ${s.step} op): ${s.counts.completed} completed after a re-run, ${s.counts['boots-incomplete']} boot but the job cannot complete, ${s.counts.bricked} bricked`);
-    for (const c of s.cuts.filter((x: any) => x.class !== 'completed').slice(0, 10)) lines.push(`  cut after op ${c.afterOps}: ${c.class}: ${c.bootAfterCut}${c.rerun ? `; re-run: ${c.rerun}` : ''}`);
+    lines.push(`power-cut sweep: ${s.cutsTried} cuts (every ${s.step} op): ${s.counts.completed} completed, ${s.counts['boots-incomplete']} boot but the job cannot complete, ${s.counts.bricked} bricked`);
+    for (const g of s.ranges.filter((x: any) => x.class !== 'completed')) {
+      const c = s.cuts.find((x: any) => x.afterOps === g.fromOps);
+      lines.push(`  cut after op ${g.fromOps === g.toOps ? g.fromOps : `${g.fromOps}-${g.toOps}`}: ${g.class}: ${c.bootAfterCut}`);
+    }
   }
   if (r.out) lines.push(`wrote ${r.out}`);
   if (!r.ok && !out.json) lines.push(...run.log.slice(-5).map((l) => `  | ${l}`));
