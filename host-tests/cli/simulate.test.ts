@@ -89,6 +89,20 @@ describe('reflasher simulate', () => {
     expect(sha(readFileSync(out))).toBe(dumpSha);
   });
 
+  test('a job over the running app: the firmware refuses it before any erase, exit 1 with its code', () => {
+    expect(reflasher(['bundle', '--chip', 'esp32', '--image', `${file('over.bin', demo.app)}@0x20000:app`, '--out', join(dir, 'over')]).status).toBe(0);
+    const r = reflasher(['simulate', '--flash', dumpPath, '--bundle', join(dir, 'over'), '--json']);
+    expect(r.status).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.error.code).toBe('DEST_RUNNING_APP');
+    // The whole message, not the runner's copy cut at its first quote.
+    expect(j.error.message).toContain('"factory"');
+    expect(j.floor).toBeNull();
+    expect(j.planError).toMatch(/^DEST_RUNNING_APP: /);
+    expect(j.ops).toMatchObject({ erase4k: 0, erase32k: 0, erase64k: 0, bytesWritten: 0 });
+    expect(j.boot.projectName).toBe('xs-reflasher');
+  });
+
   test('a small power-cut sweep on an esp32c3 dump: every cut classified, an app-only job always completes on the next boot', () => {
     // esp32c3, the two-OTA layout, running factory; the bundle writes a small app to the free ota_0.
     const flash = makeFlash({ chip: 'esp32c3', apps: ['factory'] });

@@ -95,6 +95,7 @@ Examples:
       const boot = bootReport(bootAfter(setup, run.after));
       const window = windowOf(setup, run);
       const r = run.report;
+      const fwError = (r?.firmware?.error ?? r?.error ?? undefined) as { code: string; message: string } | undefined;
       // What the network stack keeps must come through untouched.
       const kept = ['nvs', 'phy_init'].every((label) => {
         const p = OLD_LAYOUT.find((q) => q.label === label)!;
@@ -105,7 +106,7 @@ Examples:
       const images = (r?.firmware?.result?.images ?? []) as Array<{ name: string; destination: number; size: number; staged: boolean; sectorsWritten: number }>;
       const lines = [
         '',
-        run.exitCode === 0 ? 'reflash done: the firmware fetched the bundle over HTTP, checked its signature and every image, and wrote:' : `reflash FAILED (${r?.error?.code ?? `runner exit ${run.exitCode}`}: ${r?.error?.message ?? run.log.slice(-2).join(' ')})`,
+        run.exitCode === 0 ? 'reflash done: the firmware fetched the bundle over HTTP, checked its signature and every image, and wrote:' : `reflash FAILED (${fwError?.code ?? `runner exit ${run.exitCode}`}: ${fwError?.message ?? run.log.slice(-2).join(' ')})`,
         ...images.map((i) => `  ${i.name.padEnd(16)} ${String(i.size).padStart(7)} bytes at ${hex(i.destination)}  ${i.staged ? 'staged, committed last' : 'written directly'} (${i.sectorsWritten} sectors)`),
         `modelled flash time ${r ? (r.modeledMs / 1000).toFixed(2) : '?'} s (floor ${floor ? (floor.ms / 1000).toFixed(2) : '?'} s); a reset would not boot during ${window.ms} ms of it (the bootloader and table commits)`,
         r ? `flash ops: ${r.ops.erase4k} x 4 KiB + ${r.ops.erase64k} x 64 KiB erases, ${r.ops.bytesWritten} bytes written; firmware heap peak ${r.heap.peakBytes} bytes` : '',
@@ -120,8 +121,8 @@ Examples:
         bootBefore: before, boot, images, dir: keep ?? null,
       }, lines.join('\n'));
       if (!ok) {
-        const code = r?.error?.code ?? 'HOST_RUNTIME';
-        if (run.exitCode !== 0) process.stderr.write(`reflasher: error ${code}: ${r?.error?.message ?? 'the firmware did not finish'}\n`);
+        const code = fwError?.code ?? 'HOST_RUNTIME';
+        if (run.exitCode !== 0) process.stderr.write(`reflasher: error ${code}: ${fwError?.message ?? 'the firmware did not finish'}\n`);
         else process.stderr.write('reflasher: error DEMO: the reflash finished but the new app is not what boots\n');
         return run.exitCode === 0 || run.exitCode === 1 ? ExitCode.failed : ExitCode.internal;
       }

@@ -25,6 +25,9 @@ function exitFor(runner: number): number {
 
 function errorOf(run: RunOutcome): { code: string; message: string } | null {
   if (run.exitCode === 0) return null;
+  // The firmware's own error first: the runner's copy stops at the message's first quote.
+  const own = run.report?.firmware?.error as { code?: string; message?: string } | undefined;
+  if (own?.code && own.message) return { code: own.code, message: own.message };
   if (run.report?.error) return run.report.error;
   return { code: 'HOST_RUNTIME', message: `the host runtime exited ${run.exitCode} without a report: ${run.log.slice(-3).join(' | ')}` };
 }
