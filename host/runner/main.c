@@ -152,11 +152,15 @@ int main(int argc, char **argv)
 	char error[256];
 	nor_config nor_cfg;
 	host_idf_config idf_cfg;
+	/* Small growth steps, as Moddable's ESP32 targets use (e.g. esp32c3:
+	   chunk 1536 + 512, heap 512 + 64 slots, inside a static block), so
+	   XS collects before it grows; the host's initial sizes are larger
+	   because it parses the whole bundle at start. */
 	xsCreation creation = {
 		32 * 1024,   /* initialChunkSize */
-		8 * 1024,    /* incrementalChunkSize */
+		1024,        /* incrementalChunkSize */
 		2048,        /* initialHeapCount (slots) */
-		512,         /* incrementalHeapCount */
+		64,          /* incrementalHeapCount */
 		2048,        /* stackCount */
 		2048,        /* initialKeyCount */
 		256,         /* incrementalKeyCount */
