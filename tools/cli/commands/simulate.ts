@@ -87,7 +87,7 @@ async function sweep(setup: SimulationSetup, totalOps: number, expected: ReturnT
     while (next < points.length) {
       const i = next++;
       cuts[i] = await one(points[i]);
-      progress.update(`power-cut sweep (${++done} of ${points.length})`, done, points.length);
+      progress.update('power-cut sweep', ++done, points.length);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(4, availableParallelism())) }, worker));

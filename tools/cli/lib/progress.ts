@@ -27,7 +27,7 @@ export function makeProgress(enabled: boolean): Progress {
       stop() {},
     };
   }
-  const bar = new SingleBar({ format: '{label} [{bar}] {percentage}%', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
+  const bar = new SingleBar({ format: '{label} [{bar}] {percentage}% ({value}/{total})', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
   let started = false;
   return {
     update(label, done, total) {
