@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from '../command';
@@ -9,7 +9,7 @@ import { subtypeName, typeName } from '../../../src/core/formats/partition-table
 import type { Partition } from '../../../src/core/ports';
 import { DEMO_CHIP, DEMO_RUNNING, NEW_LAYOUT, OLD_LAYOUT, demoImages } from '../lib/demo-fixture';
 import { writeBundle } from '../lib/bundle-writer';
-import { ensureHostRuntime } from '../lib/host-runtime';
+import { RUNNER, ensureHostRuntime } from '../lib/host-runtime';
 import { openBundle } from '../lib/bundle-source';
 import { makeProgress } from '../lib/progress';
 import { bootOf } from '../lib/flash-dump';
@@ -46,7 +46,7 @@ Examples:
   async run(values, _positionals, out) {
     const say = (line: string) => out.info(line);
     say('xs-reflasher demo: a simulated 4 MiB ESP32 moves to a new bootloader, partition table and app');
-    say('building the host runtime if needed (make -C host)...');
+    say(existsSync(RUNNER) ? 'checking the host runtime is up to date (make -C host)...' : 'building the host runtime (make -C host; about 30 s on 2 cores the first time)...');
     ensureHostRuntime(say);
     const keep = values.keep as string | undefined;
     const dir = keep ?? mkdtempSync(join(tmpdir(), 'reflasher-demo-'));
