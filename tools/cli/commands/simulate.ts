@@ -131,6 +131,7 @@ Options:
   --power-cut <n>          cut the power after n flash operations (exit 3)
   --power-cut-sweep        cut after every operation in turn, re-run the firmware, classify each
   --sweep-step <k>         with --power-cut-sweep: every k-th operation only (default 1)
+  --partition-table-offset <n>  default 0x8000
 
 Exit codes: 0 the job completed, 1 refused or failed (code printed), 2 usage, 3 power cut.
 
