@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -11,6 +11,7 @@ import { buildOtadata } from '../../src/core/formats/otadata';
 import { buildMcubootImage } from '../../src/core/formats/mcuboot';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, bytes: Uint8Array) => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 

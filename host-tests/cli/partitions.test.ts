@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reflasher } from './run-cli';
@@ -6,6 +6,7 @@ import { nodeCrypto } from '../formats/node-crypto';
 import { buildPartitionTable, parsePartitionTable } from '../../src/core/formats/partition-table';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-partitions-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // gen_esp32part's own style: names, K/M suffixes, empty offsets assigned in order.
 const CSV = `# Name,   Type, SubType, Offset,  Size, Flags
