@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { computeFloor, eraseCover, floorInputFromPlan } from '../../tools/sim/floor';
 import type { FloorImage } from '../../tools/sim/floor';
 import { Timing } from '../../bench/model/timing';
@@ -58,18 +60,39 @@ describe('floor', () => {
     expect(f.ms).toBeCloseTo(150 + 7 * 45 + pages * 0.4, 1);
   });
 
-  test('eraseCover never uses 32 KiB units and counts each needed sector once', () => {
-    const need = new Set([16, 17, 18, 19, 20, 21, 22, 23]); // half of block 1
-    expect(eraseCover(need, need)).toEqual({ erase4k: 8, erase64k: 0, ms: 8 * 45 });
-    const may = new Set([...need, 24, 25, 26, 27, 28, 29, 30, 31]);
-    expect(eraseCover(need, may)).toEqual({ erase4k: 0, erase64k: 1, ms: 150 });
-  });
-
   test('floorInputFromPlan takes staging from the plan and refuses an image without bytes', () => {
     const plan = { staging: { address: 0x210000, size: MiB }, images: [{ name: 'boot', destination: 0x1000, stagingAddress: 0x210000 }] };
     const input = floorInputFromPlan(erased(16), plan, new Map([['boot', bytesOf(16, 9)]]));
     expect(input.images[0]).toMatchObject({ name: 'boot', destination: 0x1000, stagingAddress: 0x210000 });
     expect(input.staging).toEqual({ address: 0x210000, size: MiB });
     expect(() => floorInputFromPlan(erased(16), plan, new Map())).toThrow(/no bytes/);
+  });
+});
+
+describe('eraseCover: 64 KiB blocks and 4 KiB sectors, as esp_flash_erase_region issues them', () => {
+  const range = (from: number, count: number) => new Set(Array.from({ length: count }, (_, i) => from + i));
+  const block = (b: number) => range(b * 16, 16);
+
+  test.each([
+    // sectors to erase, sectors that may be erased, expected
+    ['one sector', range(3, 1), range(3, 1), { erase4k: 1, erase64k: 0, ms: 45 }],
+    ['a whole 64 KiB block', range(16, 16), range(16, 16), { erase4k: 0, erase64k: 1, ms: 150 }],
+    // An aligned 32 KiB half: 8 sectors, never a 32 KiB erase (the driver issues none).
+    ['an aligned 32 KiB half, the other half holding data', range(8, 8), range(8, 8), { erase4k: 8, erase64k: 0, ms: 360 }],
+    ['an aligned 32 KiB half, the other half blank', range(8, 8), block(0), { erase4k: 0, erase64k: 1, ms: 150 }],
+    // 3 sectors: 135 ms beats a block even when the block may go.
+    ['3 sectors, the block blank', range(0, 3), block(0), { erase4k: 3, erase64k: 0, ms: 135 }],
+    ['4 sectors, the block blank', range(0, 4), block(0), { erase4k: 0, erase64k: 1, ms: 150 }],
+    // 16 sectors from sector 8 span two blocks, 8 in each, their neighbours holding data.
+    ['16 sectors from 8', range(8, 16), range(8, 16), { erase4k: 16, erase64k: 0, ms: 720 }],
+  ])('%s', (_name, need, may, expected) => {
+    expect(eraseCover(need as Set<number>, may as Set<number>)).toEqual(expected);
+  });
+
+  test('the floor charges what the simulator charges (host/sim/nor_sim.h)', () => {
+    const header = readFileSync(join(__dirname, '../../host/sim/nor_sim.h'), 'utf8');
+    const define = (name: string) => Number(new RegExp(`#define ${name} ([0-9.]+)`).exec(header)![1]);
+    expect([Timing.erase4kMs, Timing.erase64kMs, Timing.pageProgramMs, Timing.pageBytes])
+      .toEqual([define('NOR_MS_ERASE_4K'), define('NOR_MS_ERASE_64K'), define('NOR_MS_PAGE_PROGRAM'), define('NOR_PAGE_SIZE')]);
   });
 });

@@ -12,7 +12,12 @@ import { isReflashError } from '../../../src/core/errors';
 import { type Dump, bootOf, bootSummary } from './flash-dump';
 import { type HostReport, runHost } from './host-runtime';
 import type { BundleSource } from './bundle-source';
-import { type Floor, computeFloor, planFor } from './floor';
+import type { BundleManifest } from '../../../src/core/bundle/manifest';
+import { bundleToJobSpec } from '../../../src/core/bundle/to-job';
+import { makePlan } from '../../../src/core/plan';
+import type { Plan } from '../../../src/core/plan-types';
+import { chipInfo } from '../../../src/core/formats/chips';
+import { type Floor, computeFloor, floorInputFromPlan } from '../../sim/floor';
 import { type BrickWindow, brickWindow, readTrace } from './brick-window';
 
 export interface SimulationSetup {
@@ -85,16 +90,27 @@ export function bootReport(boot: BootResult): BootReport {
   };
 }
 
-/** The floor, or why there is none (the plan refuses the job: then the firmware refuses it too). */
+/** The engine's own plan for this dump and bundle: which images it stages, and where. */
+export function planFor(input: { dump: Uint8Array; chip: string; tableOffset: number; partitions: Partition[]; running: Partition; manifest: BundleManifest }): Plan {
+  const job = bundleToJobSpec(input.manifest, {});
+  return makePlan(job, {
+    layout: { chip: input.chip, bootloaderOffset: chipInfo(input.chip).bootloaderOffset, partitionTableOffset: input.tableOffset },
+    partitions: input.partitions, running: input.running,
+    flash: { size: input.dump.length, sectorSize: 0x1000 },
+    sources: job.images.map((i) => ({ length: i.size, flashRange: undefined })),
+  });
+}
+
+/** The floor (tools/sim/floor.ts, shared with the bench), or why there is none (the plan refuses the job: then the firmware refuses it too). */
 export function floorOf(setup: SimulationSetup, partitions: Partition[]): { floor: Floor | null; planError: string | null } {
   const running = partitions.find((p) => p.label === setup.running);
   if (!running) return { floor: null, planError: `no partition "${setup.running}"` };
   const input = {
     dump: setup.dump.bytes, chip: setup.dump.chip, tableOffset: setup.dump.tableOffset, partitions, running,
-    manifest: setup.bundle.manifest, images: setup.bundle.images,
+    manifest: setup.bundle.manifest,
   };
   try {
-    return { floor: computeFloor(input, planFor(input)), planError: null };
+    return { floor: computeFloor(floorInputFromPlan(setup.dump.bytes, planFor(input), setup.bundle.images)), planError: null };
   } catch (e) {
     if (isReflashError(e)) return { floor: null, planError: `${e.code}: ${e.message}` };
     throw e;
