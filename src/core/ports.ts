@@ -21,7 +21,8 @@ export interface FlashPort {
   read(address: number, target: Uint8Array): void;
   /**
    * Erase `length` bytes at `address` to 0xFF. The implementation picks the
-   * largest erase unit alignment allows (64 KiB, 32 KiB, else 4 KiB).
+   * largest erase unit alignment allows: 64 KiB blocks where aligned, else
+   * 4 KiB sectors (ESP-IDF's esp_flash_erase_region never issues 32 KiB).
    * @param address multiple of `sectorSize`
    * @param length multiple of `sectorSize`
    * @throws ReflashError `FLASH_ALIGN`, `FLASH_BOUNDS`, `FLASH_PROTECTED`, `FLASH_IO`.
