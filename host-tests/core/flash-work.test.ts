@@ -10,6 +10,7 @@ import { Journal } from '../../src/core/journal/journal';
 import { MemoryFlash } from '../support/memory-flash';
 import { bytesOf } from '../support/test-platform';
 import { fixture, opsIn, preload } from '../support/job-fixture';
+import { asyncCodeOf } from '../support/plan-inputs';
 
 const MiB = 1024 * 1024;
 const STORAGE = 0x220000;
@@ -159,6 +160,48 @@ describe('direct writes', () => {
     expect(f.flash.snapshot(STORAGE, 0x20000)).toEqual(v2);
     expect(f.flash.stats).toMatchObject({ erase64k: 0, erase4k: 1 });
     expect(opsIn(f, STORAGE + 0x1000, 0x1f000)).toEqual([]);
+  });
+
+  test('a new build whose code moved (header bytes, then sectors 1 and 2 on change): the held sectors wait, the first block is erased whole', async () => {
+    const f = fixture();
+    const v1 = preload(f, STORAGE, 0x20000, 21);
+    const v2 = v1.slice();
+    v2.set([1, 0, 2], 0x30); // the version string
+    v2.set(bytesOf(0x1f000, 22), 0x1000); // everything after the first sector moved
+    f.url('app', STORAGE, v2);
+    const result = await runJob(f.job, f.platform);
+    expect(f.flash.snapshot(STORAGE, 0x20000)).toEqual(v2);
+    expect(f.flash.stats).toMatchObject({ erase64k: 2, erase4k: 0 });
+    expect(result.images[0]).toMatchObject({ sectorsWritten: 32, sectorsSkipped: 0 });
+  });
+
+  test('scattered edits (header, sector 1, not sector 2): the two held sectors are erased alone', async () => {
+    const f = fixture();
+    const v1 = preload(f, STORAGE, 0x20000, 23);
+    const v2 = v1.slice();
+    v2.set([1, 0, 3], 0x30);
+    v2.set(bytesOf(0x1000, 24), 0x1000); // sector 1 rewritten
+    v2[0x9000 + 7] ^= 0xff; // and one byte of sector 9
+    f.url('app', STORAGE, v2);
+    const result = await runJob(f.job, f.platform);
+    expect(f.flash.snapshot(STORAGE, 0x20000)).toEqual(v2);
+    expect(opsIn(f, STORAGE, 0x20000).filter((o) => o.op === 'erase')).toEqual([
+      { op: 'erase', address: STORAGE, length: 0x2000 },
+      { op: 'erase', address: STORAGE + 0x9000, length: 0x1000 },
+    ]);
+    expect(result.images[0]).toMatchObject({ sectorsWritten: 3, sectorsSkipped: 29 });
+  });
+
+  test('a held sector that does not read back as written is READBACK_MISMATCH', async () => {
+    const f = fixture();
+    const v1 = preload(f, STORAGE, 0x20000, 25);
+    const v2 = v1.slice();
+    v2.set([1, 0, 4], 0x30);
+    v2[0] |= 1;
+    f.url('app', STORAGE, v2);
+    const write = f.flash.write.bind(f.flash);
+    f.flash.write = (a, d) => { const bad = d.slice(); if (a === STORAGE) bad[0] &= 0xfe; write(a, bad); };
+    expect(await asyncCodeOf(() => runJob(f.job, f.platform))).toBe('READBACK_MISMATCH');
   });
 
   test('an update reads each unchanged sector once and each written sector twice (compare, read-back)', async () => {

@@ -6,20 +6,18 @@
  * Two targets:
  * - staging: the image's staging sectors are erased in one call first (so the
  *   driver can use 64 KiB blocks), then every sector is written;
- * - a destination: each incoming sector is compared with what the flash
- *   holds; identical sectors are neither erased nor written.
+ * - a destination (direct-write.ts): each incoming sector is compared with
+ *   what the flash holds; identical sectors are neither erased nor written.
  * Bytes past the image's planned size are never written: the source is
  * refused with SIZE_MISMATCH as soon as it delivers one byte too many.
  */
 import { ReflashError, hex } from './errors';
 import type { ByteSource, Phase, Sha256 } from './ports';
 import { SECTOR_SIZE, alignUp } from './regions';
-import { differingWords, isErasedWords, streamingEraseLength } from './sector-diff';
-import { sectorMatchesFlash } from './buffers';
 import { progress } from './context';
 import type { Context } from './context';
 import type { PlannedImage } from './plan-types';
-import { checkSectorWritten, sectorsErased, toHex } from './verify';
+import { sectorsErased, toHex } from './verify';
 import { writeDataPages } from './program';
 
 /** A source being read into `buffers.sector`; `io[start, end)` holds bytes not yet used. */
@@ -96,7 +94,7 @@ function sizeMismatch(image: PlannedImage, actual: number, verb: string): Reflas
 }
 
 /** Pad the sector past the image's last byte with 0xFF, which programs nothing on NOR. */
-function padSector(ctx: Context, n: number): void {
+export function padSector(ctx: Context, n: number): void {
   if (n < SECTOR_SIZE) ctx.buffers.sector.fill(0xff, n);
 }
 
@@ -113,58 +111,6 @@ export async function streamToStaging(ctx: Context, source: ByteSource, image: P
     padSector(c, n);
     writeDataPages(c.platform.flash, base + offset, c.buffers.sector, c.buffers.sector32);
   });
-}
-
-/**
- * Write the source to its destination, leaving alone the sectors that already
- * hold the right bytes. Counts skipped and written sectors in `ctx`.
- *
- * Every sector of the destination ends up compared with the source's bytes:
- * a skipped sector when it was read to compare, a written one by reading it
- * back right after the write. With the source's hash checked by the caller,
- * that verifies the whole destination without reading it all again: for an
- * update where 13 of 256 sectors change, 269 sector reads instead of 512.
- * @throws ReflashError `READBACK_ERASED`, `READBACK_MISMATCH` for a sector
- *   that does not read back as written; `SIZE_MISMATCH`, `SOURCE_*`, `FLASH_*`.
- */
-export async function streamToDestination(ctx: Context, source: ByteSource, index: number, phase: Phase): Promise<StreamResult> {
-  const image = ctx.plan.images[index];
-  // runUnderWay: did the previous sector change? null before the first sector, where no sector tells yet.
-  const state: { erasedEnd: number; runUnderWay: boolean | null } = { erasedEnd: image.destination, runUnderWay: null };
-  const extentEnd = image.destination + alignUp(image.size, SECTOR_SIZE);
-  return streamSectors(ctx, source, image, phase, (c, offset, n) => {
-    const address = image.destination + offset;
-    // Inside a block this run erased, the flash reads 0xFF: reading it would only cost time (the read-back checks every byte).
-    const erased = address < state.erasedEnd;
-    if (!erased) c.platform.flash.read(address, c.buffers.flash);
-    if (!erased && sectorMatchesFlash(c.buffers, n)) {
-      c.skipped[index]++;
-      state.runUnderWay = false;
-      return;
-    }
-    if (!erased && !isErasedWords(c.buffers.flash32)) {
-      const underWay = state.runUnderWay ?? anotherImage(c);
-      const length = streamingEraseLength(address, extentEnd, underWay);
-      c.platform.flash.erase(address, length);
-      state.erasedEnd = address + length;
-    }
-    state.runUnderWay = true;
-    padSector(c, n);
-    writeDataPages(c.platform.flash, address, c.buffers.sector, c.buffers.sector32);
-    checkSectorWritten(c, image.name, address);
-    c.written[index]++;
-  });
-}
-
-/**
- * At the image's first sector no earlier sector says whether the changes run
- * on. Its own bytes do: most words differ when another image occupies the
- * destination (a new app over an old one: every sector will change, so the
- * first 64 KiB block is erased at once), a few when it is a new build of the
- * same image (version and hashes in the header: erase that sector alone).
- */
-function anotherImage(c: Context): boolean {
-  return differingWords(c.buffers.sector32, c.buffers.flash32) * 2 > c.buffers.sector32.length;
 }
 
 /** Read the whole source only to hash it and check its size. */

@@ -70,14 +70,14 @@ function regionErased(ctx: Context, address: number, size: number): boolean {
 }
 
 /**
- * Read back the sector just written at `address` from `buffers.sector` (the
- * image's bytes, padded with 0xFF) and compare every byte.
+ * Read back the sector just written at `address` and compare every byte with
+ * `expected` (the image's bytes, padded with 0xFF).
  * @throws ReflashError `READBACK_ERASED` when the sector reads erased, else `READBACK_MISMATCH`.
  */
-export function checkSectorWritten(ctx: Context, image: string, address: number): void {
-  const { flash32, sector32 } = ctx.buffers;
+export function checkSectorWritten(ctx: Context, image: string, address: number, expected: Uint32Array): void {
+  const { flash32 } = ctx.buffers;
   ctx.platform.flash.read(address, ctx.buffers.flash);
-  if (sameWords(sector32, flash32)) return;
+  if (sameWords(expected, flash32)) return;
   const values = { image, address, size: SECTOR_SIZE };
   if (isErasedWords(flash32)) {
     throw new ReflashError('READBACK_ERASED',
