@@ -16,8 +16,8 @@ const STORAGE = 0x220000;
 function inUseJob(): { f: Fixture; expected: Array<[number, Uint8Array]> } {
   const f = fixture();
   preload(f, 0, 0x12000, 3);
-  const boot = f.url('boot', 0x1000, bytesOf(0x5000, 1), { kind: 'bootloader' });
-  const table = f.url('table', 0x8000, bytesOf(0xc00, 2), { regionSize: 0xc00, kind: 'partition-table' });
+  const boot = f.url('boot', 0x1000, bytesOf(0x5000, 1));
+  const table = f.url('table', 0x8000, bytesOf(0xc00, 2), { regionSize: 0xc00 });
   const data = f.url('data', STORAGE, bytesOf(0x3345, 3));
   return { f, expected: [[0x1000, boot], [0x8000, table], [STORAGE, data]] };
 }

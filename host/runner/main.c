@@ -129,6 +129,30 @@ void host_runtime_abort(xsMachine *the, int status, const char *why)
 	_exit(RUNNER_CRASHED);
 }
 
+/* Copies the JSON string value that starts at `at` (just past its opening
+   quote) into `out`, undoing the escapes JSON.stringify writes; a \uXXXX
+   escape outside ASCII becomes '?'. Stops at the closing quote. */
+static void json_string_value(const char *at, char *out, size_t size)
+{
+	size_t n = 0;
+	static const char plain[] = "\"\\/bfnrt", meant[] = "\"\\/\b\f\n\r\t";
+	for (; *at && *at != '"' && n + 1 < size; at++) {
+		char c = *at;
+		if (c == '\\' && at[1]) {
+			const char *e = strchr(plain, *++at);
+			if (e) c = meant[e - plain];
+			else if (*at == 'u' && at[1] && at[2] && at[3] && at[4]) {
+				unsigned v = 0;
+				sscanf(at + 1, "%4x", &v);
+				c = v < 0x80 ? (char)v : '?';
+				at += 4;
+			}
+		}
+		out[n++] = c;
+	}
+	out[n] = 0;
+}
+
 /* The error code and message the firmware reported, for the report. */
 static void runner_finish_error(char *code, size_t code_size, char *message, size_t message_size)
 {
@@ -141,7 +165,7 @@ static void runner_finish_error(char *code, size_t code_size, char *message, siz
 	if ((at = strstr(json, "\"code\":\"")))
 		sscanf(at + 8, "%63[^\"]", code);
 	if ((at = strstr(json, "\"message\":\"")))
-		snprintf(message, message_size, "%.*s", (int)(strcspn(at + 11, "\"")), at + 11);
+		json_string_value(at + 11, message, message_size);
 }
 
 int main(int argc, char **argv)

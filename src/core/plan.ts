@@ -89,6 +89,7 @@ function planImage(job: JobSpec, i: number, size: number, region: Range, used: I
     regionSize: region.size,
     size,
     sha256: spec.sha256 === undefined ? null : spec.sha256.toLowerCase(),
+    kind: spec.kind ?? null,
     inUse,
     stagingAddress: staged ? 0 : null, // placed by planStaging
   };

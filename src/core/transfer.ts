@@ -17,6 +17,7 @@ import { SECTOR_SIZE, alignUp } from './regions';
 import { progress } from './context';
 import type { Context } from './context';
 import type { PlannedImage } from './plan-types';
+import { createImageVerifier, type ImageVerifier } from './formats/validate';
 import { sectorsErased, toHex } from './verify';
 import { writeDataPages } from './program';
 
@@ -45,15 +46,33 @@ type SectorSink = (ctx: Context, offset: number, n: number) => void;
 export async function streamSectors(ctx: Context, source: ByteSource, image: PlannedImage, phase: Phase, sink: SectorSink): Promise<StreamResult> {
   const stream: Stream = { source, image, start: 0, end: 0, position: 0 };
   const sha = ctx.platform.crypto.sha256();
+  const verifier = imageVerifier(ctx, image);
   while (stream.position < image.size) {
     const offset = stream.position;
     const n = await fillSector(ctx, stream);
     hashSector(ctx, sha, n);
+    verifier?.update(n === SECTOR_SIZE ? ctx.buffers.sector : ctx.buffers.sector.subarray(0, n));
     if (stream.position === image.size) await expectEnd(ctx, stream);
     sink(ctx, offset, n);
     progress(ctx, phase, image.name, stream.position, image.size);
   }
+  verifier?.finish();
   return { sha256: toHex(sha.digest()) };
+}
+
+/**
+ * The image's own format checked on the same pass as its hash (magic, chip,
+ * segments, checksum, table entries, TLVs): every stage, direct and check
+ * step runs before the first commit, so a malformed image stops the job
+ * before anything in use is touched, signed bundle or not.
+ */
+function imageVerifier(ctx: Context, image: PlannedImage): ImageVerifier | null {
+  if (image.kind === null || image.kind === 'raw') return null;
+  const layout = ctx.platform.partitions.layout();
+  return createImageVerifier(image.kind, {
+    crypto: ctx.platform.crypto, chip: layout.chip, regionSize: image.regionSize,
+    flashSize: ctx.plan.flash.size, tableOffset: layout.partitionTableOffset, size: image.size,
+  });
 }
 
 /** Assemble the next sector of the image in `buffers.sector`; returns its byte count. */
