@@ -17,6 +17,7 @@
 #include "esp_ota_ops.h"
 #include "host_idf.h"
 #include "nor_sim.h"
+#include "simulated_device.h"
 #include "runner.h"
 
 #include <errno.h>
@@ -158,8 +159,6 @@ static void configure(int argc, char **argv)
 	const char *flash = NULL, *chip = NULL, *running = NULL, *trace = NULL;
 	int strict = 0, i;
 	char error[256];
-	nor_config nor_cfg;
-	host_idf_config idf_cfg;
 
 	for (i = 1; i < argc; i++) {
 		const char *flag = argv[i];
@@ -200,36 +199,10 @@ static void configure(int argc, char **argv)
 	if (!flash || !chip || !running)
 		usage("--flash, --chip and --running are required");
 
-	memset(&idf_cfg, 0, sizeof(idf_cfg));
-	for (i = 0; host_idf_chips[i].name; i++) {
-		if (!strcmp(host_idf_chips[i].name, chip))
-			idf_cfg.chip = host_idf_chips[i].model;
-	}
-	if (!idf_cfg.chip) {
-		snprintf(error, sizeof(error), "--chip %s: unknown chip", chip);
-		usage(error);
-	}
-	idf_cfg.running_label = running;
-	idf_cfg.free_heap = 200 * 1024;
-	idf_cfg.on_restart = on_restart;
-	host_idf_configure(&idf_cfg);
-
-	memset(&nor_cfg, 0, sizeof(nor_cfg));
-	nor_cfg.path = flash;
-	nor_cfg.strict = strict;
-	nor_cfg.power_cut_after = runner.power_cut_after;
-	nor_cfg.on_power_cut = on_power_cut;
-	if (trace && !(nor_cfg.trace = fopen(trace, "w"))) {
-		snprintf(error, sizeof(error), "--trace %s: %s", trace, strerror(errno));
-		usage(error);
-	}
-	if (nor_open(&nor_cfg, error, sizeof(error)) < 0)
-		usage(error);
-	if (host_idf_load_partitions(error, sizeof(error)) != 0)
-		usage(error);
-	if (!esp_ota_get_running_partition()) {
-		snprintf(error, sizeof(error), "--running %s: no app partition with that label in the table", running);
-		usage(error);
+	{
+		simulated_device device = { flash, chip, running, trace, strict, runner.power_cut_after, on_restart, on_power_cut };
+		if (simulated_device_open(&device, error, sizeof(error)) < 0)
+			usage(error);
 	}
 }
 

@@ -7,6 +7,7 @@
 #include "host_idf.h"
 #include "esp_ota_ops.h"
 #include "nor_sim.h"
+#include "simulated_device.h"
 #include "runner.h"
 
 #include <errno.h>
@@ -174,8 +175,6 @@ int main(int argc, char **argv)
 	const char *firmware = "build/host/firmware.js";
 	int strict = 0, i;
 	char error[256];
-	nor_config nor_cfg;
-	host_idf_config idf_cfg;
 	/* Small growth steps, as Moddable's ESP32 targets use (e.g. esp32c3:
 	   chunk 1536 + 512, heap 512 + 64 slots, inside a static block), so
 	   XS collects before it grows; the host's initial sizes are larger
@@ -236,39 +235,10 @@ int main(int argc, char **argv)
 	if (!flash || !chip || !running || !job)
 		usage("--flash, --chip, --running and --job are required");
 
-	memset(&idf_cfg, 0, sizeof(idf_cfg));
-	for (i = 0; host_idf_chips[i].name; i++) {
-		if (!strcmp(host_idf_chips[i].name, chip))
-			idf_cfg.chip = host_idf_chips[i].model;
-	}
-	if (!idf_cfg.chip) {
-		snprintf(error, sizeof(error), "--chip %s: unknown chip", chip);
-		usage(error);
-	}
-	idf_cfg.running_label = running;
-	idf_cfg.free_heap = 200 * 1024;
-	idf_cfg.on_restart = runner_on_restart;
-	host_idf_configure(&idf_cfg);
-
-	memset(&nor_cfg, 0, sizeof(nor_cfg));
-	nor_cfg.path = flash;
-	nor_cfg.strict = strict;
-	nor_cfg.power_cut_after = runner.power_cut_after;
-	nor_cfg.on_power_cut = runner_on_power_cut;
-	if (trace) {
-		nor_cfg.trace = fopen(trace, "w");
-		if (!nor_cfg.trace) {
-			snprintf(error, sizeof(error), "--trace %s: %s", trace, strerror(errno));
+	{
+		simulated_device device = { flash, chip, running, trace, strict, runner.power_cut_after, runner_on_restart, runner_on_power_cut };
+		if (simulated_device_open(&device, error, sizeof(error)) < 0)
 			usage(error);
-		}
-	}
-	if (nor_open(&nor_cfg, error, sizeof(error)) < 0)
-		usage(error);
-	if (host_idf_load_partitions(error, sizeof(error)) != 0)
-		usage(error);
-	if (!esp_ota_get_running_partition()) {
-		snprintf(error, sizeof(error), "--running %s: no app partition with that label in the table", running);
-		usage(error);
 	}
 	runner.job_text = runner_read_text(job);
 	if (access(firmware, R_OK)) {
@@ -310,7 +280,5 @@ int main(int argc, char **argv)
 	xsDeleteMachine(machine);
 	runner.machine = NULL;
 	nor_close();
-	if (nor_cfg.trace)
-		fclose(nor_cfg.trace);
 	return outcome;
 }
