@@ -1,0 +1,109 @@
+/*
+ * Script evaluation from memory for the device tier (the host runtime reads
+ * scripts from files, host/xs/host_xs.c), and the abort hook the shared
+ * platform layer calls when XS cannot go on.
+ */
+#include "xsAll.h"
+#include "xsScript.h"
+#include "host_xs_api.h"
+#include "dev_xs.h"
+
+#include "esp_log.h"
+
+static const char *TAG = "dev_xs";
+
+typedef struct {
+	const char *text;
+	size_t at;
+} dev_xs_source;
+
+static int dev_xs_getc(void *data)
+{
+	dev_xs_source *source = data;
+	char c = source->text[source->at];
+	if (!c)
+		return C_EOF;
+	source->at++;
+	return (unsigned char)c;
+}
+
+/* XS aborts (memory full, stack overflow, unhandled exception): a test
+   cannot go on, so the tier stops with a line the runner recognises. */
+void host_runtime_abort(xsMachine *the, int status, const char *why)
+{
+	ESP_LOGE(TAG, "XS abort %d: %s", status, why);
+	printf("DEVICE-TESTS: XS abort %d: %s\n", status, why);
+	fflush(stdout);
+	abort();
+}
+
+xsMachine *dev_xs_create(void)
+{
+	/* Sized for the ESP32-C3's ~300 KiB of heap: the parser's buffer is
+	   only needed while a script is parsed. */
+	xsCreation creation = {
+		16 * 1024,   /* initialChunkSize */
+		8 * 1024,    /* incrementalChunkSize */
+		1024,        /* initialHeapCount (slots) */
+		512,         /* incrementalHeapCount */
+		1024,        /* stackCount */
+		1024,        /* initialKeyCount */
+		128,         /* incrementalKeyCount */
+		127,         /* nameModulo */
+		127,         /* symbolModulo */
+		16 * 1024,   /* parserBufferSize */
+		127,         /* parserTableModulo */
+		0,           /* staticSize */
+	};
+	xsMachine *the = xsCreateMachine(&creation, "device-tests", NULL);
+	if (!the)
+		return NULL;
+	xsBeginHost(the);
+	{
+		host_xs_install_globals(the);
+	}
+	xsEndHost(the);
+	return the;
+}
+
+void dev_xs_delete(xsMachine *the)
+{
+	xsDeleteMachine(the);
+}
+
+static void dev_xs_copy(char *out, size_t out_size, const char *text)
+{
+	if (out && out_size) {
+		snprintf(out, out_size, "%s", text ? text : "");
+	}
+}
+
+int dev_xs_eval(xsMachine *the, const char *text, char *out, size_t out_size)
+{
+	volatile int ok = 0; /* set inside xsTry (setjmp) */
+	dev_xs_source source = { text, 0 };
+	xsBeginHost(the);
+	{
+		xsVars(1);
+		xsTry {
+			txSlot *realm = mxProgram.value.reference->next->value.module.realm;
+			txScript *script = fxParseScript(the, &source, dev_xs_getc, mxProgramFlag);
+			if (!script)
+				mxSyntaxError("script: parse failed");
+			fxRunScript(the, script, mxRealmGlobal(realm), C_NULL, mxRealmClosures(realm)->value.reference, C_NULL, mxProgram.value.reference);
+			mxPullSlot(&xsVar(0));
+			host_xs_run_loop(the);
+			dev_xs_copy(out, out_size, xsToString(xsVar(0)));
+			ok = 1;
+		}
+		xsCatch {
+			xsVar(0) = xsException;
+			if (xsIsInstanceOf(xsVar(0), xsErrorPrototype))
+				xsVar(0) = xsGet(xsVar(0), xsID("message"));
+			dev_xs_copy(out, out_size, xsToString(xsVar(0)));
+			ok = 0;
+		}
+	}
+	xsEndHost(the);
+	return ok;
+}
