@@ -21,13 +21,10 @@
 #include "runner.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 enum { EXIT_DONE = 0, EXIT_STOPPED = 1, EXIT_USAGE = 2, EXIT_POWER_CUT = 3, EXIT_BUG = 4 };
@@ -54,30 +51,12 @@ static void usage(const char *problem)
 	exit(EXIT_USAGE);
 }
 
-const runner_resource *runner_find_resource(const char *name)
-{
-	int i;
-	for (i = 0; i < runner.resource_count; i++) {
-		if (!strcmp(runner.resources[i].name, name))
-			return &runner.resources[i];
-	}
-	return NULL;
-}
-
 static const uint8_t *map_file(const char *path, size_t *size)
 {
-	struct stat st;
-	void *data;
-	int fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "xs-reflasher: cannot open %s: %s\n", path, strerror(errno));
-		exit(EXIT_USAGE);
-	}
-	*size = (size_t)st.st_size;
-	data = st.st_size ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
-	close(fd);
-	if (data == MAP_FAILED) {
-		fprintf(stderr, "xs-reflasher: cannot map %s: %s\n", path, strerror(errno));
+	char error[256];
+	const uint8_t *data = runner_map_file(path, size, error, sizeof(error));
+	if (!data) {
+		fprintf(stderr, "xs-reflasher: %s\n", error);
 		exit(EXIT_USAGE);
 	}
 	return data;

@@ -11,12 +11,9 @@
 #include "runner.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 runner_state runner = { .power_cut_after = -1 };
@@ -34,16 +31,6 @@ static void usage(const char *problem)
 	exit(RUNNER_USAGE);
 }
 
-const runner_resource *runner_find_resource(const char *name)
-{
-	int i;
-	for (i = 0; i < runner.resource_count; i++) {
-		if (!strcmp(runner.resources[i].name, name))
-			return &runner.resources[i];
-	}
-	return NULL;
-}
-
 void runner_finish(int ok, int bug, const char *json)
 {
 	free(runner.finish_json);
@@ -52,21 +39,12 @@ void runner_finish(int ok, int bug, const char *json)
 	runner.finish_bug = bug;
 }
 
-/* Maps a file read-only; an empty file maps to a valid empty buffer. */
 static const uint8_t *runner_map(const char *path, size_t *size)
 {
-	struct stat st;
-	void *data;
-	int fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "reflasher-host: cannot open %s: %s\n", path, strerror(errno));
-		exit(RUNNER_USAGE);
-	}
-	*size = (size_t)st.st_size;
-	data = st.st_size ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
-	close(fd);
-	if (data == MAP_FAILED) {
-		fprintf(stderr, "reflasher-host: cannot map %s: %s\n", path, strerror(errno));
+	char error[256];
+	const uint8_t *data = runner_map_file(path, size, error, sizeof(error));
+	if (!data) {
+		fprintf(stderr, "reflasher-host: %s\n", error);
 		exit(RUNNER_USAGE);
 	}
 	return data;
