@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Bundles the firmware for the host runtime: host/firmware/entry.ts and what
 // it imports (the engine, src/device, the module faces) into one script,
-// build/host/firmware.js, that the runner evaluates in XS. Moddable module
-// names map to their sources; "Resource" maps to the host version.
+// build/host/firmware.js, that the runner evaluates in XS. The specifier
+// "Resource" (a Moddable module on the device) maps to the host version.
 // Usage: node host/build-firmware.mjs [entry.ts] [out.js]
 import { build } from 'esbuild';
 import { dirname, resolve } from 'node:path';
@@ -20,13 +20,7 @@ await build({
   format: 'iife',
   platform: 'neutral',
   target: 'es2022',
-  // Moddable module names (see each module's manifest.json) -> their sources.
-  alias: {
-    Resource: resolve(here, 'firmware/resource.ts'),
-    rawflash: resolve(root, 'modules/rawflash/rawflash.ts'),
-    partitions: resolve(root, 'modules/partitions/partitions.ts'),
-    system: resolve(root, 'modules/system/system.ts'),
-  },
+  alias: { Resource: resolve(here, 'firmware/resource.ts') },
   logLevel: 'warning',
   legalComments: 'none',
 });

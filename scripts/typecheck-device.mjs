@@ -26,7 +26,7 @@ if (moddable) {
   project = join(dir, 'tsconfig.device.moddable.json');
   writeFileSync(project, JSON.stringify({
     extends: join(root, 'tsconfig.device.json'),
-    include: [join(root, 'src'), join(root, 'modules'), join(root, 'types', '*.d.ts'), join(typings, '**', '*.d.ts'), xs],
+    include: [join(root, 'src'), join(root, 'modules'), join(root, 'x-cli-lin'), join(root, 'types', '*.d.ts'), join(typings, '**', '*.d.ts'), xs],
   }, null, 2));
   console.log(`typecheck:device: Moddable typings from ${typings}`);
 } else {

@@ -9,7 +9,7 @@
  */
 import rawConfig from 'mc/config';
 import Timer from 'timer';
-import { connect, hasNetwork, readStoredStation } from 'network';
+import { connect, halt, hasNetwork, readStoredStation } from 'target';
 // Project modules by their path in the repository: the manifest gives every
 // module that name, so XS resolves these exactly as tsc does.
 import { verifyBundle, bundleToJobSpec } from 'src/core/bundle/index';
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   } catch (e) {
     // A bad build: retrying cannot help and nothing was touched. Say it until someone looks.
     log(formatError(e));
-    Timer.repeat(() => log(`stopped: ${formatError(e)}; rebuild with a corrected config`), 60_000);
+    halt(false, () => `reflasher: stopped: ${formatError(e)}; rebuild with a corrected config`);
     return;
   }
   for (const key of unknownKeys(rawConfig, FOREIGN_KEYS)) log(`warn: config.${key} is not a setting of this firmware (typo?)`);
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     log(`done in ${Math.round(outcome.result.elapsedMs / 1000)} s after ${outcome.attempts} attempt(s)`);
     if (!config.restart) {
       log('config.restart is false: not restarting; reset the device to boot what was written');
+      halt(true, () => '');
       return;
     }
     log('restarting');
@@ -86,9 +87,12 @@ async function main(): Promise<void> {
   }
   // Stopped before anything in use was touched: the device still boots as before,
   // and restarting would only run the same refusal again.
-  Timer.repeat(() => log(`stopped: ${formatError(outcome.error)}`), 60_000);
+  halt(false, () => `reflasher: stopped: ${formatError(outcome.error)}`);
 }
 
 export default function () {
-  main().catch((e: unknown) => log(`bug: ${String(e)}`));
+  main().catch((e: unknown) => {
+    log(`bug: ${String(e)}`);
+    halt(false, () => `reflasher: stopped by a bug: ${String(e)}`);
+  });
 }

@@ -16,8 +16,8 @@ const STORAGE = 0x220000;
 function inUseJob(): { f: Fixture; expected: Array<[number, Uint8Array]> } {
   const f = fixture();
   preload(f, 0, 0x12000, 3);
-  const boot = f.url('boot', 0x1000, bytesOf(0x5000, 1), { kind: 'bootloader' });
-  const table = f.url('table', 0x8000, bytesOf(0xc00, 2), { regionSize: 0xc00, kind: 'partition-table' });
+  const boot = f.url('boot', 0x1000, bytesOf(0x5000, 1));
+  const table = f.url('table', 0x8000, bytesOf(0xc00, 2), { regionSize: 0xc00 });
   const data = f.url('data', STORAGE, bytesOf(0x3345, 3));
   return { f, expected: [[0x1000, boot], [0x8000, table], [STORAGE, data]] };
 }
@@ -27,14 +27,14 @@ function expectWritten(f: Fixture, expected: Array<[number, Uint8Array]>): void 
 }
 
 describe('runJournaled', () => {
-  test('a fresh job is planned with its journal at the end of staging, and ends finished', async () => {
+  test('a fresh job is planned with its journal right after the staged images, and ends finished', async () => {
     const { f, expected } = inUseJob();
     const { resumedAt } = await runJournaled(f.platform, async () => f.job);
     expect(resumedAt).toBeNull();
     expectWritten(f, expected);
     expect(findUnfinishedJournal(f.platform)).toBeNull();
     const staging = f.partitions.find((p) => p.label === 'ota_1')!;
-    const journal = Journal.open(f.flash, f.platform.crypto, staging.address + staging.size - Journal.size);
+    const journal = Journal.open(f.flash, f.platform.crypto, staging.address + 0x6000);
     expect(journal?.state.finished).toBe(true);
     expect(journal?.state.resumeAt).toBe(journal?.state.plan.steps.length);
   });
@@ -84,7 +84,7 @@ describe('runJournaled', () => {
     expectWritten(f, expected);
     expect(f.report.logs.some((l) => l.level === 'warn' && /no journal/.test(l.message))).toBe(true);
     const staging = f.partitions.find((p) => p.label === 'ota_1')!;
-    expect(Journal.open(f.flash, f.platform.crypto, staging.address + staging.size - Journal.size)).toBeNull();
+    expect(Journal.open(f.flash, f.platform.crypto, staging.address + 0x6000)).toBeNull();
   });
 
   test('two unfinished journals are refused rather than guessed between', async () => {

@@ -53,7 +53,7 @@ describe('steps', () => {
     expect(kinds.slice(0, firstCommit)).toEqual(['stage', 'direct', 'stage', 'direct']);
   });
 
-  test('commit order: nvs/phy first, then otadata, then the partition table, the bootloader last', () => {
+  test('commit order: nvs/phy first, then the bootloader, then otadata, the partition table last', () => {
     const job: JobSpec = {
       images: [
         { ...img(0x1000, 0x5000), name: 'boot' },
@@ -65,7 +65,7 @@ describe('steps', () => {
     };
     const p = plan(job);
     const commits = p.steps.filter((s) => s.kind === 'commit').map((s) => p.images[s.image].name);
-    expect(commits).toEqual(['nvs', 'phy', 'otadata', 'table', 'boot']);
+    expect(commits).toEqual(['nvs', 'phy', 'boot', 'otadata', 'table']);
   });
 
   test('forceStaging stages free destinations too', () => {

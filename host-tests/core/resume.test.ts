@@ -81,8 +81,8 @@ describe('resume by step index', () => {
     expect(measured[0]).toBe(sha256Hex(f.flash.snapshot(0x120000, 0x5000)));
     f.flash.bytes[0x120010] ^= 0x01; // bit rot in the staged bootloader
     const before = f.flash.snapshot(0x1000, 0x7000);
-    // Step 3 commits the table, step 4 the bootloader (boot-critical, last).
-    expect(plan!.steps.slice(3).map((s) => plan!.images[s.image].name)).toEqual(['table', 'boot']);
+    // Step 3 commits the bootloader, step 4 the table (the switch to the new layout, last).
+    expect(plan!.steps.slice(3).map((s) => plan!.images[s.image].name)).toEqual(['boot', 'table']);
     expect(await asyncCodeOf(() => executePlan(plan!, f.platform, { fromStep: 3, measured })))
       .toBe('HASH_MISMATCH');
     expect(f.flash.snapshot(0x1000, 0x7000)).toEqual(before);

@@ -36,7 +36,7 @@ describe('manifest.json', () => {
     expect((manifest as unknown as { creation: { main: string } }).creation.main).toBe('src/main');
   });
 
-  test('maps every folder of src/ that holds TypeScript (src/network is chosen per platform)', () => {
+  test('maps every folder of src/ that holds TypeScript (src/target is chosen per platform)', () => {
     const folders: string[] = [];
     const walk = (dir: string) => {
       const entries = readdirSync(join(root, dir));
@@ -44,7 +44,7 @@ describe('manifest.json', () => {
       for (const f of entries) if (statSync(join(root, dir, f)).isDirectory()) walk(`${dir}/${f}`);
     };
     walk('src');
-    const unmapped = folders.filter((d) => d !== 'src' && d !== 'src/network' && !(`${d}/*` in manifest.modules));
+    const unmapped = folders.filter((d) => d !== 'src' && d !== 'src/target' && !(`${d}/*` in manifest.modules));
     expect(unmapped).toEqual([]);
   });
 
@@ -53,6 +53,8 @@ describe('manifest.json', () => {
     expect(existsSync(join(root, manifest.build.SDKCONFIGPATH, 'sdkconfig.defaults'))).toBe(true);
     expect(manifest.build.PARTITIONS_FILE).toBe('./partitions.csv');
     expect(existsSync(join(root, manifest.build.PARTITIONS_FILE))).toBe(true);
+    // mcconfig stops when a resource folder is missing, even if empty is fine
+    expect(existsSync(join(root, manifest.build['BUNDLE_DIR ?=']))).toBe(true);
   });
 
   test('its config passes the firmware\'s own parser once a bundle URL is given', async () => {

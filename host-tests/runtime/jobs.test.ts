@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { LAYOUT_4M, ROOT, buildHost, makeFlash, partitionTable, runHost, tempDir } from './helpers';
+import { LAYOUT_4M, ROOT, buildHost, makeFlash, partitionTable, runHost, script, tempDir } from './helpers';
 
 const ready = ['src/core/engine.ts', 'src/device/crypto.ts', 'src/device/http-source.ts'].every((f) => existsSync(join(ROOT, f)));
 const suite = ready ? describe : describe.skip;
@@ -116,6 +116,81 @@ suite('jobs on a simulated 4 MiB ESP32', () => {
     expect(r.report.error.code).toBe('DEST_RUNNING_APP');
     expect(r.report.ops.ops).toBe(0);
     expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  // Each planning refusal about a single range, and the C layer's own refusal of
+  // the same range with the engine bypassed: both leave the flash untouched.
+  test.each([
+    ['unaligned destination', 'DEST_ALIGN', 'FLASH_ALIGN', 0x300800, 0x1000],
+    ['destination past the end', 'DEST_BOUNDS', 'FLASH_BOUNDS', 0x3ff000, 0x2000],
+    ['destination inside the running app', 'DEST_RUNNING_APP', 'FLASH_PROTECTED', 0x30000, 0x1000],
+    ['destination straddling the end of the running app', 'DEST_RUNNING_APP', 'FLASH_PROTECTED', 0x11f000, 0x2000],
+  ] as const)('%s: the engine refuses with %s, the C layer alone with %s', (_, engineCode, cCode, address, size) => {
+    const dir = tempDir();
+    const { path, before } = oldFlash(dir);
+    writeFileSync(join(dir, 'image.bin'), randomBytes(size));
+    const job = { images: [{ name: 'image', source: { resource: 'image' }, destination: address }] };
+    const engine = runHost(dir, { flash: path, job, resources: { image: join(dir, 'image.bin') } });
+    expect(engine.status).toBe(1);
+    expect(engine.report.error.code).toBe(engineCode);
+    const c = runHost(dir, {
+      flash: path,
+      firmware: script(dir, `const flash = new RawFlash();
+        finish([codeOf(() => native("xs_rawflash_erase").call(flash, ${address}, ${size})),
+                codeOf(() => native("xs_rawflash_write").call(flash, ${address}, new Uint8Array(${size}))).replace("FLASH_ALIGN", "none")]);`),
+    });
+    // A write needs no alignment: only the erase reports FLASH_ALIGN.
+    expect(c.report.firmware).toEqual([cCode, cCode === 'FLASH_ALIGN' ? 'none' : cCode]);
+    expect(engine.report.ops.ops + (cCode === 'FLASH_ALIGN' ? 0 : c.report.ops.ops)).toBe(0);
+    if (cCode !== 'FLASH_ALIGN') expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  test('a power cut during a job leaves exactly the torn unit the simulator promises', () => {
+    const dir = tempDir();
+    const app = randomBytes(100000);
+    writeFileSync(join(dir, 'app.bin'), app);
+    const job = { images: [{ name: 'app', source: { resource: 'app' }, destination: 0x120000, regionSize: 0x100000, sha256: sha256(app) }] };
+    const resources = { app: join(dir, 'app.bin') };
+    const reference = oldFlash(dir);
+    const traceAll = join(dir, 'all.jsonl');
+    expect(runHost(dir, { flash: reference.path, job, resources, trace: traceAll }).status).toBe(0);
+    const lines = readFileSync(traceAll, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const total = lines.filter((l) => l.n !== undefined).at(-1).n as number;
+
+    /** The flash and the torn unit after a cut after `n` ops. */
+    function cutAfter(n: number) {
+      const cutDir = tempDir();
+      const { path, before } = oldFlash(cutDir);
+      const trace = join(cutDir, 'cut.jsonl');
+      const r = runHost(cutDir, { flash: path, job, resources, trace, powerCut: n });
+      expect(r.status).toBe(3);
+      expect(r.report.ops.ops).toBe(n);
+      const torn = JSON.parse(readFileSync(trace, 'utf8').trim().split('\n').at(-1)!);
+      expect(torn).toMatchObject({ op: 'power-cut', n: n + 1 });
+      return { flash: readFileSync(path), before, torn };
+    }
+
+    for (const n of [0, 1, Math.floor(total / 2), total - 2]) {
+      const { flash, before, torn } = cutAfter(n);
+      const next = cutAfter(n + 1); // op n + 1 completed, op n + 2 torn
+      const [a, half, end] = [torn.address, torn.address + torn.size / 2, torn.address + torn.size];
+      if (torn.during === 'erase') {
+        expect(flash.subarray(a, half).every((b) => b === 0xff)).toBe(true);
+        expect(flash.subarray(half, end).equals(before.subarray(half, end))).toBe(true); // the old content
+      } else {
+        // The first half holds what the completed write put there; the rest is still erased.
+        expect(flash.subarray(a, half).equals(next.flash.subarray(a, half))).toBe(true);
+        expect(flash.subarray(half, end).every((b) => b === 0xff)).toBe(true);
+      }
+      // Anywhere else the two runs agree, apart from the unit torn in the second.
+      const masked = (f: Buffer) => {
+        const m = Buffer.from(f);
+        m.fill(0, a, end);
+        m.fill(0, next.torn.address, next.torn.address + next.torn.size);
+        return m;
+      };
+      expect(firstDifference(masked(flash), masked(next.flash))).toBe('none');
+    }
   });
 
   describe('local source: an image served over HTTP on 127.0.0.1', () => {

@@ -7,6 +7,46 @@
 #include "mc.xs.h"
 #include "runner.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Both host programs (host/runner, x-cli-lin) keep their resources in `runner`. */
+const runner_resource *runner_find_resource(const char *name)
+{
+	int i;
+	for (i = 0; i < runner.resource_count; i++) {
+		if (!strcmp(runner.resources[i].name, name))
+			return &runner.resources[i];
+	}
+	return NULL;
+}
+
+const uint8_t *runner_map_file(const char *path, size_t *size, char *error, size_t error_size)
+{
+	struct stat st;
+	void *data;
+	int fd = open(path, O_RDONLY);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(error, error_size, "cannot open %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	*size = (size_t)st.st_size;
+	data = st.st_size ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+	close(fd);
+	if (data == MAP_FAILED) {
+		snprintf(error, error_size, "cannot map %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	return data;
+}
+
 void xs_resource_destructor(void *data)
 {
 	/* The runner owns the mapping. */

@@ -7,15 +7,13 @@
 #include "host_idf.h"
 #include "esp_ota_ops.h"
 #include "nor_sim.h"
+#include "simulated_device.h"
 #include "runner.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 runner_state runner = { .power_cut_after = -1 };
@@ -33,16 +31,6 @@ static void usage(const char *problem)
 	exit(RUNNER_USAGE);
 }
 
-const runner_resource *runner_find_resource(const char *name)
-{
-	int i;
-	for (i = 0; i < runner.resource_count; i++) {
-		if (!strcmp(runner.resources[i].name, name))
-			return &runner.resources[i];
-	}
-	return NULL;
-}
-
 void runner_finish(int ok, int bug, const char *json)
 {
 	free(runner.finish_json);
@@ -51,21 +39,12 @@ void runner_finish(int ok, int bug, const char *json)
 	runner.finish_bug = bug;
 }
 
-/* Maps a file read-only; an empty file maps to a valid empty buffer. */
 static const uint8_t *runner_map(const char *path, size_t *size)
 {
-	struct stat st;
-	void *data;
-	int fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "reflasher-host: cannot open %s: %s\n", path, strerror(errno));
-		exit(RUNNER_USAGE);
-	}
-	*size = (size_t)st.st_size;
-	data = st.st_size ? mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
-	close(fd);
-	if (data == MAP_FAILED) {
-		fprintf(stderr, "reflasher-host: cannot map %s: %s\n", path, strerror(errno));
+	char error[256];
+	const uint8_t *data = runner_map_file(path, size, error, sizeof(error));
+	if (!data) {
+		fprintf(stderr, "reflasher-host: %s\n", error);
 		exit(RUNNER_USAGE);
 	}
 	return data;
@@ -129,6 +108,30 @@ void host_runtime_abort(xsMachine *the, int status, const char *why)
 	_exit(RUNNER_CRASHED);
 }
 
+/* Copies the JSON string value that starts at `at` (just past its opening
+   quote) into `out`, undoing the escapes JSON.stringify writes; a \uXXXX
+   escape outside ASCII becomes '?'. Stops at the closing quote. */
+static void json_string_value(const char *at, char *out, size_t size)
+{
+	size_t n = 0;
+	static const char plain[] = "\"\\/bfnrt", meant[] = "\"\\/\b\f\n\r\t";
+	for (; *at && *at != '"' && n + 1 < size; at++) {
+		char c = *at;
+		if (c == '\\' && at[1]) {
+			const char *e = strchr(plain, *++at);
+			if (e) c = meant[e - plain];
+			else if (*at == 'u' && at[1] && at[2] && at[3] && at[4]) {
+				unsigned v = 0;
+				sscanf(at + 1, "%4x", &v);
+				c = v < 0x80 ? (char)v : '?';
+				at += 4;
+			}
+		}
+		out[n++] = c;
+	}
+	out[n] = 0;
+}
+
 /* The error code and message the firmware reported, for the report. */
 static void runner_finish_error(char *code, size_t code_size, char *message, size_t message_size)
 {
@@ -141,7 +144,7 @@ static void runner_finish_error(char *code, size_t code_size, char *message, siz
 	if ((at = strstr(json, "\"code\":\"")))
 		sscanf(at + 8, "%63[^\"]", code);
 	if ((at = strstr(json, "\"message\":\"")))
-		snprintf(message, message_size, "%.*s", (int)(strcspn(at + 11, "\"")), at + 11);
+		json_string_value(at + 11, message, message_size);
 }
 
 int main(int argc, char **argv)
@@ -150,13 +153,15 @@ int main(int argc, char **argv)
 	const char *firmware = "build/host/firmware.js";
 	int strict = 0, i;
 	char error[256];
-	nor_config nor_cfg;
-	host_idf_config idf_cfg;
+	/* Small growth steps, as Moddable's ESP32 targets use (e.g. esp32c3:
+	   chunk 1536 + 512, heap 512 + 64 slots, inside a static block), so
+	   XS collects before it grows; the host's initial sizes are larger
+	   because it parses the whole bundle at start. */
 	xsCreation creation = {
 		32 * 1024,   /* initialChunkSize */
-		8 * 1024,    /* incrementalChunkSize */
+		1024,        /* incrementalChunkSize */
 		2048,        /* initialHeapCount (slots) */
-		512,         /* incrementalHeapCount */
+		64,          /* incrementalHeapCount */
 		2048,        /* stackCount */
 		2048,        /* initialKeyCount */
 		256,         /* incrementalKeyCount */
@@ -208,39 +213,10 @@ int main(int argc, char **argv)
 	if (!flash || !chip || !running || !job)
 		usage("--flash, --chip, --running and --job are required");
 
-	memset(&idf_cfg, 0, sizeof(idf_cfg));
-	for (i = 0; host_idf_chips[i].name; i++) {
-		if (!strcmp(host_idf_chips[i].name, chip))
-			idf_cfg.chip = host_idf_chips[i].model;
-	}
-	if (!idf_cfg.chip) {
-		snprintf(error, sizeof(error), "--chip %s: unknown chip", chip);
-		usage(error);
-	}
-	idf_cfg.running_label = running;
-	idf_cfg.free_heap = 200 * 1024;
-	idf_cfg.on_restart = runner_on_restart;
-	host_idf_configure(&idf_cfg);
-
-	memset(&nor_cfg, 0, sizeof(nor_cfg));
-	nor_cfg.path = flash;
-	nor_cfg.strict = strict;
-	nor_cfg.power_cut_after = runner.power_cut_after;
-	nor_cfg.on_power_cut = runner_on_power_cut;
-	if (trace) {
-		nor_cfg.trace = fopen(trace, "w");
-		if (!nor_cfg.trace) {
-			snprintf(error, sizeof(error), "--trace %s: %s", trace, strerror(errno));
+	{
+		simulated_device device = { flash, chip, running, trace, strict, runner.power_cut_after, runner_on_restart, runner_on_power_cut };
+		if (simulated_device_open(&device, error, sizeof(error)) < 0)
 			usage(error);
-		}
-	}
-	if (nor_open(&nor_cfg, error, sizeof(error)) < 0)
-		usage(error);
-	if (host_idf_load_partitions(error, sizeof(error)) != 0)
-		usage(error);
-	if (!esp_ota_get_running_partition()) {
-		snprintf(error, sizeof(error), "--running %s: no app partition with that label in the table", running);
-		usage(error);
 	}
 	runner.job_text = runner_read_text(job);
 	if (access(firmware, R_OK)) {
@@ -282,7 +258,5 @@ int main(int argc, char **argv)
 	xsDeleteMachine(machine);
 	runner.machine = NULL;
 	nor_close();
-	if (nor_cfg.trace)
-		fclose(nor_cfg.trace);
 	return outcome;
 }

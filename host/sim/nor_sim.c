@@ -56,7 +56,8 @@ void nor_close(void)
 		close(nor.fd);
 	nor.fd = -1;
 	if (nor.config.trace)
-		fflush(nor.config.trace);
+		fclose(nor.config.trace); /* the simulator owns the trace from nor_open on */
+	nor.config.trace = NULL;
 }
 
 uint32_t nor_size(void) { return nor.size; }

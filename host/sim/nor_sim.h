@@ -61,7 +61,7 @@ typedef struct {
 typedef struct {
 	const char *path;
 	int strict;
-	FILE *trace;              /* JSON lines, or NULL */
+	FILE *trace;              /* JSON lines, or NULL; nor_close closes it */
 	int64_t power_cut_after;  /* N, or -1 for never */
 	/* Called after the torn op, with the file synced; must not return
 	   (nor_sim exits with status 3 if it does). */

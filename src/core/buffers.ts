@@ -21,11 +21,15 @@ export interface Buffers {
   /** `sector` and `flash` as 32-bit words: whole sectors compare 4 times faster in XS. */
   readonly sector32: Uint32Array;
   readonly flash32: Uint32Array;
+  /** Two sectors a direct write holds back while it decides its first block's erase (direct-write.ts), and their words. */
+  readonly held: readonly [Uint8Array, Uint8Array];
+  readonly held32: readonly [Uint32Array, Uint32Array];
 }
 
 export function makeBuffers(): Buffers {
   const pair = new Uint8Array(2 * SECTOR_SIZE);
   const flash = new Uint8Array(SECTOR_SIZE);
+  const held = new ArrayBuffer(2 * SECTOR_SIZE);
   return {
     pair,
     io: pair.subarray(0, SECTOR_SIZE),
@@ -33,6 +37,8 @@ export function makeBuffers(): Buffers {
     flash,
     sector32: new Uint32Array(pair.buffer, SECTOR_SIZE, SECTOR_SIZE / 4),
     flash32: new Uint32Array(flash.buffer),
+    held: [new Uint8Array(held, 0, SECTOR_SIZE), new Uint8Array(held, SECTOR_SIZE, SECTOR_SIZE)],
+    held32: [new Uint32Array(held, 0, SECTOR_SIZE / 4), new Uint32Array(held, SECTOR_SIZE, SECTOR_SIZE / 4)],
   };
 }
 

@@ -4,14 +4,20 @@
  *
  * Rank (lower commits first; equal ranks keep job order):
  *   0  nvs, phy data, free destinations staged by `forceStaging`
- *   1  otadata: it selects which app boots, so only after the apps are in place
- *   2  partition table
- *   3  bootloader: the last switch; until it is written the old chain boots
+ *   1  bootloader: an ESP-IDF bootloader reads the table and otadata it
+ *      finds, so with the old ones still in place it boots this transitional
+ *      firmware again and a cut job resumes; only its own rewrite is a brick
+ *      window
+ *   2  otadata: it selects which app boots, so only after the apps are in place
+ *   3  partition table: the switch to the new layout, last. Committed before
+ *      the bootloader (the old order), a cut between the two left the new app
+ *      booting under the old bootloader, and the job could never finish
+ *      (found by `reflasher simulate --power-cut-sweep`: 16 such cuts in the demo)
  */
 import type { InUseReason } from './in-use';
 
 const RANK: Record<InUseReason, number> = {
-  'running-app': 0, nvs: 0, phy: 0, otadata: 1, 'partition-table': 2, bootloader: 3,
+  'running-app': 0, nvs: 0, phy: 0, bootloader: 1, otadata: 2, 'partition-table': 3,
 };
 
 export function commitRank(reason: InUseReason | null): number {

@@ -15,6 +15,8 @@ export interface Context {
   buffers: Buffers;
   /** Per image: the SHA-256 measured while it was streamed, hex, or null. */
   measured: Array<string | null>;
+  /** This run erased the whole staging area before its first step (runJob): no stage step needs to check or erase it. */
+  stagingErased: boolean;
   /** Per image: destination sectors left alone / erased and written. */
   skipped: number[];
   written: number[];

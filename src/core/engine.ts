@@ -12,11 +12,12 @@ import type { Plan } from './plan-types';
 import { executePlan } from './execute';
 import type { ExecuteOptions } from './execute';
 import { hex } from './errors';
+import { eraseStagingArea } from './staging-erase';
 
 export interface EngineOptions {
   /** Stage every image, even those bound for free destinations (esp-self-reflasher's behaviour). */
   forceStaging?: boolean;
-  /** Keep this many bytes free at the end of the staging partition for a journal (see journaled-run.ts). */
+  /** Keep this many bytes free after the staged images for a journal (see journaled-run.ts). */
   journalBytes?: number;
   /** Called once with the plan before its first step, e.g. to journal it. */
   onPlan?: (plan: Plan) => void;
@@ -43,8 +44,10 @@ export async function runJob(job: JobSpec, platform: Platform, options: EngineOp
   });
   logPlan(plan, platform);
   report.progress({ phase: 'plan', done: job.images.length, total: job.images.length });
+  // One erase of the whole staging area (images and journal), before the journal is written into it.
+  if (plan.staging) eraseStagingArea(platform.flash, plan.staging);
   options.onPlan?.(plan);
-  return executePlan(plan, platform, { onStepDone: options.onStepDone });
+  return executePlan(plan, platform, { onStepDone: options.onStepDone, stagingErased: plan.staging !== null });
 }
 
 /**

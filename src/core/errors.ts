@@ -5,7 +5,7 @@
  *
  * Add codes here, grouped by area; never rename one that has shipped.
  */
-export const ErrorCodes = {
+export const ErrorCodes = Object.freeze({
   // job description and configuration
   JOB_EMPTY: 'the job names no image',
   JOB_INVALID: 'a field of the job is missing or of the wrong type',
@@ -110,7 +110,7 @@ export const ErrorCodes = {
   // host tools (the reflasher CLI): never raised on the device
   HOST_RUNTIME: 'the host runtime cannot be built or did not run to an outcome',
   DUMP_INVALID: 'a flash dump the simulator cannot use (size, chip, partition table)',
-} as const;
+} as const);
 
 export type ErrorCode = keyof typeof ErrorCodes;
 

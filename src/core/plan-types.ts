@@ -5,6 +5,7 @@
  * step index without recomputing anything.
  */
 import type { ImageSource } from './ports';
+import type { ImageKind } from './job';
 import type { InUseReason } from './in-use';
 
 export const PLAN_VERSION = 1;
@@ -21,6 +22,8 @@ export interface PlannedImage {
   size: number;
   /** Lower-case hex SHA-256, or null when the job gave none. */
   sha256: string | null;
+  /** What the image is: its bytes are validated as such while they stream, before any commit. Null: not checked. */
+  kind: ImageKind | null;
   /** Why the destination is in use, or null when it is free. */
   inUse: InUseReason | null;
   /** Address in the staging partition, or null when not staged. */
@@ -48,7 +51,7 @@ export interface PlanStaging {
   size: number;
   /** Bytes of the partition the packed images occupy (whole sectors). */
   used: number;
-  /** Address of the journal kept at the partition's end, or null when the run keeps none. */
+  /** Address of the journal, right after the staged images (`address + used`), or null when the run keeps none. */
   journal: number | null;
 }
 

@@ -26,7 +26,7 @@ export interface PlanInputs {
   /** One per job image, in job order. */
   sources: readonly SourceFacts[];
   /**
-   * Bytes to keep free at the end of the staging partition for the journal
+   * Bytes to keep free in the staging partition, after the staged images, for the journal
    * (src/core/journal), when anything is staged. Default 0: no journal.
    */
   journalBytes?: number;
@@ -89,6 +89,7 @@ function planImage(job: JobSpec, i: number, size: number, region: Range, used: I
     regionSize: region.size,
     size,
     sha256: spec.sha256 === undefined ? null : spec.sha256.toLowerCase(),
+    kind: spec.kind ?? null,
     inUse,
     stagingAddress: staged ? 0 : null, // placed by planStaging
   };
@@ -110,7 +111,8 @@ function planStaging(job: JobSpec, inputs: PlanInputs, images: PlannedImage[], r
   });
   staged.forEach((im, k) => { im.stagingAddress = p.address + packed.offsets[k]; });
   if (staged.length === 0) return null;
-  return { label: p.label, address: p.address, size: p.size, used: packed.used, journal: reserve > 0 ? p.address + p.size - reserve : null };
+  // The journal right after the staged images: erased with them, in the same 64 KiB block when they are small (staging-erase.ts).
+  return { label: p.label, address: p.address, size: p.size, used: packed.used, journal: reserve > 0 ? p.address + packed.used : null };
 }
 
 /** Download phase in job order, then the commits in commit order. */

@@ -21,7 +21,8 @@ export interface FlashPort {
   read(address: number, target: Uint8Array): void;
   /**
    * Erase `length` bytes at `address` to 0xFF. The implementation picks the
-   * largest erase unit alignment allows (64 KiB, 32 KiB, else 4 KiB).
+   * largest erase unit alignment allows: 64 KiB blocks where aligned, else
+   * 4 KiB sectors (ESP-IDF's esp_flash_erase_region never issues 32 KiB).
    * @param address multiple of `sectorSize`
    * @param length multiple of `sectorSize`
    * @throws ReflashError `FLASH_ALIGN`, `FLASH_BOUNDS`, `FLASH_PROTECTED`, `FLASH_IO`.
@@ -36,12 +37,12 @@ export interface FlashPort {
 }
 
 /** Partition types and subtypes as ESP-IDF numbers them (on flash: never renumber). */
-export const PartitionType = { app: 0x00, data: 0x01, bootloader: 0x02, partitionTable: 0x03 } as const;
-export const AppSubtype = { factory: 0x00, ota0: 0x10, ota15: 0x1f, test: 0x20 } as const;
-export const DataSubtype = {
+export const PartitionType = Object.freeze({ app: 0x00, data: 0x01, bootloader: 0x02, partitionTable: 0x03 } as const);
+export const AppSubtype = Object.freeze({ factory: 0x00, ota0: 0x10, ota15: 0x1f, test: 0x20 } as const);
+export const DataSubtype = Object.freeze({
   ota: 0x00, phy: 0x01, nvs: 0x02, coredump: 0x03, nvsKeys: 0x04, efuse: 0x05,
   undefined: 0x06, fat: 0x81, spiffs: 0x82, littlefs: 0x83,
-} as const;
+} as const);
 
 /** One entry of the partition table the device booted with. */
 export interface Partition {

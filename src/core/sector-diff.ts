@@ -17,6 +17,13 @@ export function sameWords(a: Uint32Array, b: Uint32Array): boolean {
   return true;
 }
 
+/** How many words differ between `a` and `b` (same length): 1024 words per 4 KiB sector. */
+export function differingWords(a: Uint32Array, b: Uint32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
 /** True when the first `length` bytes are 0xFF, as NOR flash reads after erase. */
 export function isErased(a: Uint8Array, length: number): boolean {
   for (let i = 0; i < length; i++) if (a[i] !== 0xff) return false;

@@ -6,20 +6,20 @@
  * Two targets:
  * - staging: the image's staging sectors are erased in one call first (so the
  *   driver can use 64 KiB blocks), then every sector is written;
- * - a destination: each incoming sector is compared with what the flash
- *   holds; identical sectors are neither erased nor written.
+ * - a destination (direct-write.ts): each incoming sector is compared with
+ *   what the flash holds; identical sectors are neither erased nor written.
  * Bytes past the image's planned size are never written: the source is
  * refused with SIZE_MISMATCH as soon as it delivers one byte too many.
  */
 import { ReflashError, hex } from './errors';
 import type { ByteSource, Phase, Sha256 } from './ports';
 import { SECTOR_SIZE, alignUp } from './regions';
-import { isErasedWords, streamingEraseLength } from './sector-diff';
-import { sectorMatchesFlash } from './buffers';
 import { progress } from './context';
 import type { Context } from './context';
 import type { PlannedImage } from './plan-types';
+import { createImageVerifier, type ImageVerifier } from './formats/validate';
 import { sectorsErased, toHex } from './verify';
+import { writeDataPages } from './program';
 
 /** A source being read into `buffers.sector`; `io[start, end)` holds bytes not yet used. */
 interface Stream {
@@ -46,15 +46,33 @@ type SectorSink = (ctx: Context, offset: number, n: number) => void;
 export async function streamSectors(ctx: Context, source: ByteSource, image: PlannedImage, phase: Phase, sink: SectorSink): Promise<StreamResult> {
   const stream: Stream = { source, image, start: 0, end: 0, position: 0 };
   const sha = ctx.platform.crypto.sha256();
+  const verifier = imageVerifier(ctx, image);
   while (stream.position < image.size) {
     const offset = stream.position;
     const n = await fillSector(ctx, stream);
     hashSector(ctx, sha, n);
+    verifier?.update(n === SECTOR_SIZE ? ctx.buffers.sector : ctx.buffers.sector.subarray(0, n));
     if (stream.position === image.size) await expectEnd(ctx, stream);
     sink(ctx, offset, n);
     progress(ctx, phase, image.name, stream.position, image.size);
   }
+  verifier?.finish();
   return { sha256: toHex(sha.digest()) };
+}
+
+/**
+ * The image's own format checked on the same pass as its hash (magic, chip,
+ * segments, checksum, table entries, TLVs): every stage, direct and check
+ * step runs before the first commit, so a malformed image stops the job
+ * before anything in use is touched, signed bundle or not.
+ */
+function imageVerifier(ctx: Context, image: PlannedImage): ImageVerifier | null {
+  if (image.kind === null || image.kind === 'raw') return null;
+  const layout = ctx.platform.partitions.layout();
+  return createImageVerifier(image.kind, {
+    crypto: ctx.platform.crypto, chip: layout.chip, regionSize: image.regionSize,
+    flashSize: ctx.plan.flash.size, tableOffset: layout.partitionTableOffset, size: image.size,
+  });
 }
 
 /** Assemble the next sector of the image in `buffers.sector`; returns its byte count. */
@@ -95,7 +113,7 @@ function sizeMismatch(image: PlannedImage, actual: number, verb: string): Reflas
 }
 
 /** Pad the sector past the image's last byte with 0xFF, which programs nothing on NOR. */
-function padSector(ctx: Context, n: number): void {
+export function padSector(ctx: Context, n: number): void {
   if (n < SECTOR_SIZE) ctx.buffers.sector.fill(0xff, n);
 }
 
@@ -105,39 +123,12 @@ export async function streamToStaging(ctx: Context, source: ByteSource, image: P
   if (base === null) throw new ReflashError('PLAN_INVALID', `image "${image.name}" has no staging address`);
   const length = alignUp(image.size, SECTOR_SIZE);
   // Reading is ~10x cheaper than erasing: a fresh staging area is not erased again.
-  if (sectorsErased(ctx, base, length)) ctx.platform.report.log('debug', `staging ${hex(base)}+${hex(length)} already erased`);
+  if (ctx.stagingErased) ctx.platform.report.log('debug', `staging ${hex(base)}+${hex(length)} erased with the staging area`);
+  else if (sectorsErased(ctx, base, length)) ctx.platform.report.log('debug', `staging ${hex(base)}+${hex(length)} already erased`);
   else ctx.platform.flash.erase(base, length);
   return streamSectors(ctx, source, image, 'download', (c, offset, n) => {
     padSector(c, n);
-    c.platform.flash.write(base + offset, c.buffers.sector);
-  });
-}
-
-/**
- * Write the source to its destination, leaving alone the sectors that already
- * hold the right bytes. Counts skipped and written sectors in `ctx`.
- */
-export async function streamToDestination(ctx: Context, source: ByteSource, index: number, phase: Phase): Promise<StreamResult> {
-  const image = ctx.plan.images[index];
-  const state = { erasedEnd: image.destination, runUnderWay: true };
-  const extentEnd = image.destination + alignUp(image.size, SECTOR_SIZE);
-  return streamSectors(ctx, source, image, phase, (c, offset, n) => {
-    const address = image.destination + offset;
-    c.platform.flash.read(address, c.buffers.flash);
-    if (sectorMatchesFlash(c.buffers, n)) {
-      c.skipped[index]++;
-      state.runUnderWay = false;
-      return;
-    }
-    if (address >= state.erasedEnd && !isErasedWords(c.buffers.flash32)) {
-      const length = streamingEraseLength(address, extentEnd, state.runUnderWay);
-      c.platform.flash.erase(address, length);
-      state.erasedEnd = address + length;
-    }
-    state.runUnderWay = true;
-    padSector(c, n);
-    c.platform.flash.write(address, c.buffers.sector);
-    c.written[index]++;
+    writeDataPages(c.platform.flash, base + offset, c.buffers.sector, c.buffers.sector32);
   });
 }
 

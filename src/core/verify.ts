@@ -5,7 +5,7 @@
  */
 import { ReflashError, hex } from './errors';
 import { SECTOR_SIZE } from './regions';
-import { isErased, isErasedWords } from './sector-diff';
+import { isErased, isErasedWords, sameWords } from './sector-diff';
 import { progress } from './context';
 import type { Context } from './context';
 import type { Phase } from './ports';
@@ -67,6 +67,26 @@ function regionErased(ctx: Context, address: number, size: number): boolean {
     if (!isErased(flash, n)) return false;
   }
   return true;
+}
+
+/**
+ * Read back the sector just written at `address` and compare every byte with
+ * `expected` (the image's bytes, padded with 0xFF).
+ * @throws ReflashError `READBACK_ERASED` when the sector reads erased, else `READBACK_MISMATCH`.
+ */
+export function checkSectorWritten(ctx: Context, image: string, address: number, expected: Uint32Array): void {
+  const { flash32 } = ctx.buffers;
+  ctx.platform.flash.read(address, ctx.buffers.flash);
+  if (sameWords(expected, flash32)) return;
+  const values = { image, address, size: SECTOR_SIZE };
+  if (isErasedWords(flash32)) {
+    throw new ReflashError('READBACK_ERASED',
+      `image "${image}": sector ${hex(address)} still reads erased after the write; the flash refused the write: ` +
+      'check the write protection and the flash driver log', values);
+  }
+  throw new ReflashError('READBACK_MISMATCH',
+    `image "${image}": sector ${hex(address)} reads back different from what was written; ` +
+    'the flash may be failing: run the job again', values);
 }
 
 /**

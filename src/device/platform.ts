@@ -1,8 +1,6 @@
-// Bare specifiers: the Moddable names of the native modules (each module's
-// manifest.json); tsconfig paths and the host bundler map them to modules/.
-import RawFlash from 'rawflash';
-import * as partitions from 'partitions';
-import * as system from 'system';
+import RawFlash from '../../modules/rawflash/rawflash';
+import * as partitions from '../../modules/partitions/partitions';
+import * as system from '../../modules/system/system';
 import type { ByteSource, CryptoPort, FlashPort, ImageSource, PartitionPort, Platform, ReportPort, SourcePort } from '../core/ports';
 import { createCrypto } from './crypto';
 import { createHttpSources, type HttpSourceOptions } from './http-source';

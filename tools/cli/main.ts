@@ -6,8 +6,10 @@ import { serve } from './commands/serve';
 import { bundle } from './commands/bundle';
 import { inspect } from './commands/inspect';
 import { partitions } from './commands/partitions';
+import { simulate } from './commands/simulate';
+import { demo } from './commands/demo';
 
-const commands: Command[] = [keygen, bundle, inspect, partitions, serve];
+const commands: Command[] = [keygen, bundle, inspect, partitions, serve, simulate, demo];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -11,7 +11,7 @@ export interface ChipInfo {
   bootloaderOffset: number;
 }
 
-export const CHIPS: readonly ChipInfo[] = [
+export const CHIPS: readonly ChipInfo[] = Object.freeze([
   { name: 'esp32', chipId: 0x0000, bootloaderOffset: 0x1000 },
   { name: 'esp32s2', chipId: 0x0002, bootloaderOffset: 0x1000 },
   { name: 'esp32c3', chipId: 0x0005, bootloaderOffset: 0x0 },
@@ -25,7 +25,7 @@ export const CHIPS: readonly ChipInfo[] = [
   { name: 'esp32h21', chipId: 0x0019, bootloaderOffset: 0x0 },
   { name: 'esp32h4', chipId: 0x001c, bootloaderOffset: 0x2000 },
   { name: 'esp32s31', chipId: 0x0020, bootloaderOffset: 0x2000 },
-];
+]);
 
 export const DEFAULT_PARTITION_TABLE_OFFSET = 0x8000;
 

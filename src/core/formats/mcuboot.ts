@@ -26,10 +26,10 @@ export const TLV_INFO_MAGIC = 0x6907;
 export const TLV_PROT_INFO_MAGIC = 0x6908;
 export const TLV_SHA256 = 0x10;
 
-export const McubootFlags = {
+export const McubootFlags = Object.freeze({
   pic: 0x01, encryptedAes128: 0x04, encryptedAes256: 0x08, nonBootable: 0x10, ramLoad: 0x20, romFixed: 0x100,
   compressedLzma1: 0x200, compressedLzma2: 0x400,
-} as const;
+} as const);
 
 export interface McubootTlv {
   type: number;

@@ -35,6 +35,16 @@ function allErased(bytes: Uint8Array): boolean {
   return true;
 }
 
+/** True when `length` bytes at `address` read 0xFF. */
+function allErasedFlash(flash: FlashPort, address: number, length: number): boolean {
+  const sector = new Uint8Array(SECTOR);
+  for (let done = 0; done < length; done += SECTOR) {
+    flash.read(address + done, sector);
+    if (!allErased(sector)) return false;
+  }
+  return true;
+}
+
 /**
  * A plan written once, then progress appended as records that only clear
  * bits. Lives in two sectors the plan reserves (the end of the staging
@@ -50,8 +60,8 @@ export class Journal {
   static readonly size = JOURNAL_SECTORS * SECTOR;
 
   /**
-   * Erase the two sectors at `address`, write the header and the plan, and
-   * read them back.
+   * Erase the two sectors at `address` (unless they read erased), write the
+   * header and the plan, and read them back.
    * @param address 4 KiB aligned; the 8 KiB from there belong to the journal
    * @throws ReflashError JOURNAL_PLAN_TOO_BIG, READBACK_MISMATCH, FLASH_* from the port.
    */
@@ -72,7 +82,8 @@ export class Journal {
     view.setUint32(HeaderField.crc, crc32(block.subarray(0, HeaderField.crc)), true);
     block.set(planBytes, HEADER_SIZE);
 
-    flash.erase(address, Journal.size);
+    // The engine erased the staging area, journal included, before the plan was made final (staging-erase.ts).
+    if (!allErasedFlash(flash, address, Journal.size)) flash.erase(address, Journal.size);
     flash.write(address, block);
     const back = new Uint8Array(block.length);
     flash.read(address, back);

@@ -15,11 +15,11 @@ export const RECORD_SIZE = 16;
 export const RECORD_MARK = 0xa5; // on flash: never renumber
 
 /** on flash: never renumber */
-export const RecordType = {
+export const RecordType = Object.freeze({
   stepBegin: 0x01,
   stepDone: 0x02,
   jobDone: 0x03,
-} as const;
+} as const);
 export type RecordTypeValue = (typeof RecordType)[keyof typeof RecordType];
 
 /*
@@ -39,5 +39,5 @@ export type RecordTypeValue = (typeof RecordType)[keyof typeof RecordType];
  *   8  u32 value          reserved, 0
  *  12  u32 crc            CRC-32 of bytes 0..11
  */
-export const HeaderField = { magic: 0, version: 4, headerSize: 6, planLength: 8, planSha256: 12, crc: 44 } as const;
-export const RecordField = { type: 0, mark: 1, step: 2, slot: 4, value: 8, crc: 12 } as const;
+export const HeaderField = Object.freeze({ magic: 0, version: 4, headerSize: 6, planLength: 8, planSha256: 12, crc: 44 } as const);
+export const RecordField = Object.freeze({ type: 0, mark: 1, step: 2, slot: 4, value: 8, crc: 12 } as const);

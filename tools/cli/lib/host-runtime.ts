@@ -54,9 +54,15 @@ function make(): { ok: boolean; output: string } {
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
 }
 
-/** A build failure that a missing Debian package explains. */
-function lacksPackages(output: string): boolean {
-  return /mbedtls\/|psa\/crypto\.h|curl\/curl\.h|-lcurl|-lmbed|make: (not found|ENOENT)|spawnSync make ENOENT|cc: not found|gcc: not found|No such file or directory.*(cc|gcc)\b/.test(output);
+/**
+ * A build failure that a missing Debian package explains: a header of
+ * mbedTLS/PSA or libcurl, one of their libraries at link time, or no make or
+ * C compiler at all. Any other failure is the code's, and is shown as is.
+ */
+export function lacksPackages(output: string): boolean {
+  return /(mbedtls|psa|curl)\/[\w.]+\.h: No such file or directory/.test(output)
+    || /cannot find -l(curl|mbedtls|mbedx509|mbedcrypto)\b/.test(output)
+    || /(^|[\s:])(make|cc|gcc)(: not found|: No such file or directory|: command not found| ENOENT)/m.test(output);
 }
 
 /**
@@ -66,6 +72,9 @@ function lacksPackages(output: string): boolean {
  * @throws ReflashError `HOST_RUNTIME` when the build fails.
  */
 export function ensureHostRuntime(say: (line: string) => void): void {
+  if (!existsSync(join(ROOT, 'node_modules', '@agoric', 'xsnap', 'moddable', 'xs', 'sources'))) {
+    throw new ReflashError('HOST_RUNTIME', `the XS sources come from the npm package @agoric/xsnap, which is not installed: run npm ci in ${ROOT}`, {});
+  }
   withBuildLock(() => {
     let r = make();
     if (!r.ok && lacksPackages(r.output)) {

@@ -27,11 +27,11 @@ export function makeProgress(enabled: boolean): Progress {
       stop() {},
     };
   }
-  const bar = new SingleBar({ format: '{label} [{bar}] {percentage}%', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
+  const bar = new SingleBar({ format: '{label} [{bar}] {percentage}% ({value}/{total})', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
   let started = false;
   return {
     update(label, done, total) {
-      if (!started) { bar.start(Math.max(total, 1), done, { label }); started = true; }
+      if (!started) { bar.start(Math.max(total, 1), done, { label: label.padEnd(28) }); started = true; }
       bar.setTotal(Math.max(total, 1));
       bar.update(done, { label: label.padEnd(28) });
     },

@@ -1,7 +1,8 @@
 /**
- * Network bring-up on the ESP32 family (the manifest maps `network` here):
- * Moddable's `wifi` module, with the credentials the app chose (config, or
- * those the previous firmware left in NVS).
+ * What differs on the ESP32 family (the manifest maps `target` here): the
+ * network is Moddable's `wifi` module, joined with the credentials the app
+ * chose (config, or those the previous firmware left in NVS); and a firmware
+ * that will not run the job again stays up and says why, once a minute.
  */
 import WiFi from 'wifi';
 import Net from 'net';
@@ -58,4 +59,13 @@ export function connect(credentials: WifiCredentials, timeoutMs = 30_000): Promi
       }
     });
   });
+}
+
+/**
+ * The job will not run again. Done without restart: nothing more to say.
+ * Stopped: stay up (a restart would only repeat the refusal) and repeat the
+ * reason once a minute for whoever attaches a serial console.
+ */
+export function halt(done: boolean, remind: () => string): void {
+  if (!done) Timer.repeat(() => trace(`${remind()}\n`), 60_000);
 }
