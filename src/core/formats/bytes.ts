@@ -16,6 +16,25 @@ export function arrayReader(bytes: Uint8Array): ReadFn {
   };
 }
 
+/** Largest piece read at a time when a verifier pulls bytes: one flash sector. */
+export const VERIFY_PIECE = 4096;
+
+/**
+ * Feed `size` bytes from `read` to a push verifier in pieces of at most
+ * VERIFY_PIECE (one buffer, reused), stopping early once it says it is done:
+ * the pull form of every streaming verifier.
+ */
+export function pullInto(read: ReadFn, size: number, verifier: { update(chunk: Uint8Array): void; readonly done: boolean }): void {
+  const piece = new Uint8Array(Math.min(VERIFY_PIECE, Math.max(size, 1)));
+  for (let o = 0; o < size && !verifier.done; ) {
+    const n = Math.min(piece.length, size - o);
+    const target = n === piece.length ? piece : piece.subarray(0, n);
+    read(o, target);
+    verifier.update(target);
+    o += n;
+  }
+}
+
 export function u16(b: Uint8Array, o: number): number {
   return new DataView(b.buffer, b.byteOffset, b.byteLength).getUint16(o, true);
 }

@@ -21,7 +21,7 @@ import type { CryptoPort, Sha256 } from '../ports';
 import { type ErrorCode, ReflashError, hex } from '../errors';
 import { type Check, pass, warn } from './checks';
 import { chipById, findChip } from './chips';
-import { type ReadFn, arrayReader, cString, equalBytes, toHex, u16, u32 } from './bytes';
+import { type ReadFn, arrayReader, cString, equalBytes, pullInto, toHex, u16, u32 } from './bytes';
 
 export const ESP_IMAGE_MAGIC = 0xe9;
 export const ESP_IMAGE_HEADER_SIZE = 24;
@@ -410,9 +410,6 @@ export class EspImageVerifier {
   }
 }
 
-/** Largest piece read at a time: one flash sector. */
-export const VERIFY_PIECE = 4096;
-
 /**
  * Verifies the ESP image whose bytes `read` returns, reading at most 4 KiB at
  * a time and stopping at the image's end.
@@ -421,14 +418,7 @@ export const VERIFY_PIECE = 4096;
  */
 export function verifyEspImage(read: ReadFn, size: number, opts: EspImageOptions): EspImageInfo {
   const v = new EspImageVerifier({ ...opts, size: opts.size ?? size });
-  const piece = new Uint8Array(Math.min(VERIFY_PIECE, Math.max(size, 1)));
-  for (let o = 0; o < size && !v.done; ) {
-    const n = Math.min(piece.length, size - o);
-    const target = n === piece.length ? piece : piece.subarray(0, n);
-    read(o, target);
-    v.update(target);
-    o += n;
-  }
+  pullInto(read, size, v);
   return v.finish();
 }
 

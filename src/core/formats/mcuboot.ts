@@ -17,7 +17,7 @@
 import type { CryptoPort, Sha256 } from '../ports';
 import { type ErrorCode, ReflashError, hex } from '../errors';
 import { type Check, pass } from './checks';
-import { type ReadFn, arrayReader, concatBytes, equalBytes, pseudoRandomBytes, put16, put32, toHex, u16, u32 } from './bytes';
+import { type ReadFn, arrayReader, concatBytes, equalBytes, pseudoRandomBytes, pullInto, put16, put32, toHex, u16, u32 } from './bytes';
 
 export const MCUBOOT_MAGIC = 0x96f3b83d;
 export const MCUBOOT_MAGIC_V1 = 0x96f3b83c;
@@ -252,14 +252,7 @@ export class McubootVerifier {
  */
 export function verifyMcubootImage(read: ReadFn, size: number, opts: McubootOptions): McubootImageInfo {
   const v = new McubootVerifier({ ...opts, size });
-  const piece = new Uint8Array(Math.min(4096, Math.max(size, 1)));
-  for (let o = 0; o < size && !v.done; ) {
-    const n = Math.min(piece.length, size - o);
-    const target = n === piece.length ? piece : piece.subarray(0, n);
-    read(o, target);
-    v.update(target);
-    o += n;
-  }
+  pullInto(read, size, v);
   return v.finish();
 }
 
