@@ -43,7 +43,7 @@ beforeAll(async () => {
   rogue = await startFaultServer({ images, tls: { key: pki.rogueKey, cert: pki.rogueCert } });
   // A device in service: its nvs holds data the network stack needs.
   before = blankFlash();
-  before.set(OLD_NVS, NVS.offset);
+  before.set(OLD_NVS, NVS.address);
 });
 
 afterAll(async () => {
@@ -58,8 +58,8 @@ async function reflash(urls: Images, http: Record<string, unknown> = {}) {
   writeFileSync(flash, before);
   const job = {
     images: [
-      { name: 'app', source: { url: urls.app }, destination: OTA0.offset, regionSize: OTA0.size, sha256: sha256(APP), kind: 'raw' },
-      { name: 'nvs', source: { url: urls.nvs }, destination: NVS.offset, regionSize: NVS.size,
+      { name: 'app', source: { url: urls.app }, destination: OTA0.address, regionSize: OTA0.size, sha256: sha256(APP), kind: 'raw' },
+      { name: 'nvs', source: { url: urls.nvs }, destination: NVS.address, regionSize: NVS.size,
         sha256: urls.nvsSha ?? sha256(DATA), kind: 'raw', ...(urls.nvsSize ? { size: urls.nvsSize } : {}) },
     ],
     staging: 'ota_1',
@@ -72,10 +72,10 @@ async function reflash(urls: Images, http: Record<string, unknown> = {}) {
 /** The flash a successful job leaves: the images in place, the staging slot aside. */
 function expectReflashed(after: Uint8Array): void {
   const expected = new Uint8Array(before);
-  expected.set(APP, OTA0.offset);
-  expected.set(DATA, NVS.offset);
+  expected.set(APP, OTA0.address);
+  expected.set(DATA, NVS.address);
   expect(after.length).toBe(FLASH_SIZE);
-  const outsideStaging = (b: Uint8Array) => Buffer.concat([b.subarray(0, OTA1.offset), b.subarray(OTA1.offset + OTA1.size)]);
+  const outsideStaging = (b: Uint8Array) => Buffer.concat([b.subarray(0, OTA1.address), b.subarray(OTA1.address + OTA1.size)]);
   expect(outsideStaging(after).equals(outsideStaging(expected))).toBe(true);
 }
 
@@ -84,7 +84,7 @@ function expectRefused(result: Awaited<ReturnType<typeof reflash>>, code: string
   const { run, after } = result;
   expect(run.exitCode).toBe(1);
   expect(run.report?.error).toMatchObject({ code });
-  for (const [start, end] of [[0, OTA0.offset], [0x20000, 0x120000]] as const) {
+  for (const [start, end] of [[0, OTA0.address], [0x20000, 0x120000]] as const) {
     // bootloader, partition table, nvs, otadata, phy, and the running app
     expect(Buffer.from(after.subarray(start, end)).equals(Buffer.from(before.subarray(start, end)))).toBe(true);
   }
