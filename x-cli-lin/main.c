@@ -62,20 +62,6 @@ static const uint8_t *map_file(const char *path, size_t *size)
 	return data;
 }
 
-static uint32_t parse_number(const char *flag, const char *text)
-{
-	char *end;
-	unsigned long long value;
-	errno = 0;
-	value = strtoull(text, &end, 0);
-	if (errno || *end || value > 0xFFFFFFFFull) {
-		char problem[160];
-		snprintf(problem, sizeof(problem), "%s: expected a number, saw \"%s\"", flag, text);
-		usage(problem);
-	}
-	return (uint32_t)value;
-}
-
 /* name=value for --config and --resource; exits on anything else. */
 static void split_pair(const char *flag, const char *text, char **name, const char **value)
 {
@@ -135,28 +121,25 @@ void xs_cli_exit(xsMachine *the)
 
 static void configure(int argc, char **argv)
 {
-	const char *flash = NULL, *chip = NULL, *running = NULL, *trace = NULL;
-	int strict = 0, i;
+	simulated_device device = { NULL, NULL, NULL, NULL, 0, -1, on_restart, on_power_cut };
+	int i, taken;
 	char error[256];
 
 	for (i = 1; i < argc; i++) {
 		const char *flag = argv[i];
 		const char *value = (i + 1 < argc) ? argv[i + 1] : NULL;
 		char *name;
-		if (!strcmp(flag, "--strict")) { strict = 1; continue; }
+		if (!strcmp(flag, "--strict")) { device.strict = 1; continue; }
 		if (!strcmp(flag, "--help") || !strcmp(flag, "-h")) usage(NULL);
 		if (!value) {
 			snprintf(error, sizeof(error), "%s: missing value", flag);
 			usage(error);
 		}
 		i++;
-		if (!strcmp(flag, "--flash")) flash = value;
-		else if (!strcmp(flag, "--chip")) chip = value;
-		else if (!strcmp(flag, "--running")) running = value;
-		else if (!strcmp(flag, "--trace")) trace = value;
-		else if (!strcmp(flag, "--power-cut")) runner.power_cut_after = parse_number(flag, value);
-		else if (!strcmp(flag, "--partition-table-offset")) host_idf_partition_table_offset = parse_number(flag, value);
-		else if (!strcmp(flag, "--config")) {
+		taken = simulated_device_flag(&device, flag, value, error, sizeof(error));
+		if (taken < 0) usage(error);
+		if (taken) continue;
+		if (!strcmp(flag, "--config")) {
 			if (gConfigCount == MAX_CONFIG) usage("--config: too many");
 			split_pair(flag, value, &name, &gConfig[gConfigCount].value);
 			gConfig[gConfigCount++].key = name;
@@ -175,14 +158,12 @@ static void configure(int argc, char **argv)
 			usage(error);
 		}
 	}
-	if (!flash || !chip || !running)
+	if (!device.flash || !device.chip || !device.running)
 		usage("--flash, --chip and --running are required");
 
-	{
-		simulated_device device = { flash, chip, running, trace, strict, runner.power_cut_after, on_restart, on_power_cut };
-		if (simulated_device_open(&device, error, sizeof(error)) < 0)
-			usage(error);
-	}
+	runner.power_cut_after = device.power_cut_after;
+	if (simulated_device_open(&device, error, sizeof(error)) < 0)
+		usage(error);
 }
 
 int main(int argc, char **argv)

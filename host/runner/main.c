@@ -62,20 +62,6 @@ static char *runner_read_text(const char *path)
 	return text;
 }
 
-static int64_t runner_number(const char *flag, const char *text)
-{
-	char *end;
-	long long value;
-	errno = 0;
-	value = strtoll(text, &end, 0);
-	if (errno || *end || value < 0) {
-		char problem[128];
-		snprintf(problem, sizeof(problem), "%s: expected a non-negative number, saw \"%s\"", flag, text);
-		usage(problem);
-	}
-	return value;
-}
-
 static void runner_on_power_cut(void)
 {
 	runner_write_report(RUNNER_POWER_CUT, "POWER_CUT", "the simulated power cut stopped the run");
@@ -149,9 +135,10 @@ static void runner_finish_error(char *code, size_t code_size, char *message, siz
 
 int main(int argc, char **argv)
 {
-	const char *flash = NULL, *chip = NULL, *running = NULL, *job = NULL, *trace = NULL;
+	const char *job = NULL;
+	simulated_device device = { NULL, NULL, NULL, NULL, 0, -1, runner_on_restart, runner_on_power_cut };
 	const char *firmware = "build/host/firmware.js";
-	int strict = 0, i;
+	int i, taken;
 	char error[256];
 	/* Small growth steps, as Moddable's ESP32 targets use (e.g. esp32c3:
 	   chunk 1536 + 512, heap 512 + 64 slots, inside a static block), so
@@ -177,7 +164,7 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *flag = argv[i];
 		const char *value = (i + 1 < argc) ? argv[i + 1] : NULL;
-		if (!strcmp(flag, "--strict")) { strict = 1; continue; }
+		if (!strcmp(flag, "--strict")) { device.strict = 1; continue; }
 		if (!strcmp(flag, "--heap-sample")) { host_xs_live_sampling = 1; continue; }
 		if (!strcmp(flag, "--help") || !strcmp(flag, "-h")) usage(NULL);
 		if (!value) {
@@ -185,15 +172,12 @@ int main(int argc, char **argv)
 			usage(error);
 		}
 		i++;
-		if (!strcmp(flag, "--flash")) flash = value;
-		else if (!strcmp(flag, "--chip")) chip = value;
-		else if (!strcmp(flag, "--running")) running = value;
-		else if (!strcmp(flag, "--job")) job = value;
+		taken = simulated_device_flag(&device, flag, value, error, sizeof(error));
+		if (taken < 0) usage(error);
+		if (taken) continue;
+		if (!strcmp(flag, "--job")) job = value;
 		else if (!strcmp(flag, "--firmware")) firmware = value;
-		else if (!strcmp(flag, "--trace")) trace = value;
 		else if (!strcmp(flag, "--report")) runner.report_path = value;
-		else if (!strcmp(flag, "--power-cut")) runner.power_cut_after = runner_number(flag, value);
-		else if (!strcmp(flag, "--partition-table-offset")) host_idf_partition_table_offset = (uint32_t)runner_number(flag, value);
 		else if (!strcmp(flag, "--resource")) {
 			const char *equals = strchr(value, '=');
 			runner_resource *r;
@@ -210,14 +194,12 @@ int main(int argc, char **argv)
 			usage(error);
 		}
 	}
-	if (!flash || !chip || !running || !job)
+	if (!device.flash || !device.chip || !device.running || !job)
 		usage("--flash, --chip, --running and --job are required");
 
-	{
-		simulated_device device = { flash, chip, running, trace, strict, runner.power_cut_after, runner_on_restart, runner_on_power_cut };
-		if (simulated_device_open(&device, error, sizeof(error)) < 0)
-			usage(error);
-	}
+	runner.power_cut_after = device.power_cut_after;
+	if (simulated_device_open(&device, error, sizeof(error)) < 0)
+		usage(error);
 	runner.job_text = runner_read_text(job);
 	if (access(firmware, R_OK)) {
 		snprintf(error, sizeof(error), "--firmware %s: %s (build it with npm run build:host)", firmware, strerror(errno));

@@ -2,10 +2,44 @@
 #include "host_idf.h"
 #include "nor_sim.h"
 #include "esp_ota_ops.h"
+#include "sdkconfig.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+/* A non-negative integer (decimal or 0x hex) that fits `max`; -1 otherwise. */
+static int64_t flag_number(const char *text, int64_t max)
+{
+	char *end;
+	long long value;
+	errno = 0;
+	value = strtoll(text, &end, 0);
+	return (errno || *end || *text == 0 || value < 0 || value > max) ? -1 : value;
+}
+
+int simulated_device_flag(simulated_device *d, const char *flag, const char *value, char *error, size_t error_size)
+{
+	int64_t n;
+	if (!strcmp(flag, "--flash")) d->flash = value;
+	else if (!strcmp(flag, "--chip")) d->chip = value;
+	else if (!strcmp(flag, "--running")) d->running = value;
+	else if (!strcmp(flag, "--trace")) d->trace = value;
+	else if (!strcmp(flag, "--power-cut")) {
+		if ((n = flag_number(value, INT64_MAX)) < 0) goto bad_number;
+		d->power_cut_after = n;
+	}
+	else if (!strcmp(flag, "--partition-table-offset")) {
+		if ((n = flag_number(value, UINT32_MAX)) < 0) goto bad_number;
+		host_idf_partition_table_offset = (uint32_t)n;
+	}
+	else return 0;
+	return 1;
+bad_number:
+	snprintf(error, error_size, "%s: expected a non-negative number, saw \"%s\"", flag, value);
+	return -1;
+}
 
 int simulated_device_open(const simulated_device *d, char *error, size_t error_size)
 {

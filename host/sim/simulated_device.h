@@ -19,5 +19,10 @@ typedef struct {
 	void (*on_power_cut)(void);   /* after the torn op; must not return */
 } simulated_device;
 
+/* Takes one of the flags both programs share: --flash, --chip, --running,
+   --trace, --power-cut <n>, --partition-table-offset <n>. 1 if taken, 0 if
+   `flag` is not one of them, -1 with the reason in `error` for a bad value. */
+int simulated_device_flag(simulated_device *device, const char *flag, const char *value, char *error, size_t error_size);
+
 /* 0, or -1 with what is wrong (a flag's value named) in `error`. */
 int simulated_device_open(const simulated_device *device, char *error, size_t error_size);
