@@ -3,6 +3,7 @@
  * table from a list, sources from Uint8Arrays (chunking and failure
  * injection), Node's crypto, a manual clock and a report that records.
  */
+import { pseudoRandomBytes } from '../../src/core/formats/bytes';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { ReflashError } from '../../src/core/errors';
 import type {
@@ -176,15 +177,7 @@ export function makeTestPlatform(options: TestPlatformOptions = {}): TestPlatfor
   return { platform, flash, sources, report, clock, partitions };
 }
 
-/** Deterministic pseudo-random bytes (xorshift), different per seed. */
+/** Deterministic pseudo-random bytes, different per seed (the formats' xorshift, seed spread by Knuth's multiplier). */
 export function bytesOf(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
+  return pseudoRandomBytes(size, (seed * 2654435761) >>> 0 || 1);
 }
