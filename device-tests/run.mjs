@@ -9,7 +9,8 @@
 // Environment: IDF_PATH (ESP-IDF v6.0, with export.sh sourced so idf.py is on
 // the PATH), QEMU_RISCV32 (default qemu-system-riscv32),
 // DEVICE_TESTS_TIMEOUT_S (default 600 per emulator run), DEVICE_TESTS_ONLY
-// (modules | firmware: run one tier).
+// (modules | firmware: run one tier), DEVICE_TESTS_QEMU_ARGS (more QEMU
+// options, space-separated, e.g. "-d int,guest_errors -D qemu.log").
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -81,14 +82,15 @@ function build(project, buildDir, defines = []) {
 
 /** Runs the flash image in QEMU until `done(output)` says so, time runs out,
  *  or (with `stallMs`) the chip prints nothing for that long. */
-function emulate(flashPath, efusePath, done, { stallMs = 0 } = {}) {
+function emulate(flashPath, efusePath, done, { stallMs = 0, noReboot = false } = {}) {
   return new Promise((resolvePromise) => {
-    const argv = ['-nographic', '-M', 'esp32c3',
+    const argv = ['-nographic', '-M', 'esp32c3', ...(noReboot ? ['-no-reboot'] : []),
       '-drive', `file=${flashPath},if=mtd,format=raw`,
       '-drive', `file=${efusePath},if=none,format=raw,id=efuse`,
       '-global', 'driver=nvram.esp32c3.efuse,property=drive,value=efuse',
       '-global', 'driver=timer.esp32c3.timg,property=wdt_disable,value=true',
-      '-nic', 'user,model=open_eth'];
+      '-nic', 'user,model=open_eth',
+      ...(process.env.DEVICE_TESTS_QEMU_ARGS ?? '').split(' ').filter(Boolean)];
     const child = spawn(qemu, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let finished = false;
@@ -155,14 +157,29 @@ async function modulesTier() {
   }
 }
 
+/** Builds device-tests/tools/xs-compile.c for this host from the XS sources
+ *  in node_modules (the parser and code generator only, as Moddable's xsc),
+ *  with the device's 16-bit symbol IDs. */
+function buildCompiler() {
+  const xs = join(root, 'node_modules/@agoric/xsnap/moddable/xs');
+  const parts = ['xsBigInt', 'xsCode', 'xsCommon', 'xsdtoa', 'xsLexical', 'xsre', 'xsScope', 'xsScript',
+    'xsSourceMap', 'xsSyntaxical', 'xsTree'].map((name) => join(xs, 'sources', `${name}.c`));
+  const out = join(root, 'build/device/xs-compile');
+  run(process.env.CC || 'cc', ['-O2', '-w', '-DmxCompile=1', `-I${xs}/includes`, `-I${xs}/platforms`, `-I${xs}/sources`,
+    join(here, 'tools/xs-compile.c'), ...parts, '-lm', '-o', out], { cwd: root });
+  return out;
+}
+
 /** The whole firmware: a full reflash of the emulated chip, then the reboot into what it wrote. */
 async function firmwareTier() {
   const images = join(root, 'build/device/images-app');
   build(join(here, 'images-app'), images);
   const firmwareJs = join(root, 'build/device/firmware.js');
+  const firmwareXsb = join(root, 'build/device/firmware.xsb');
   run(process.execPath, [join(here, 'firmware-app/build-bundle.mjs'), firmwareJs], { cwd: root });
+  run(buildCompiler(), [firmwareJs, firmwareXsb], { cwd: root });
   const buildDir = join(root, 'build/device/firmware-app');
-  build(join(here, 'firmware-app'), buildDir, [`-DFIRMWARE_JS=${firmwareJs}`]);
+  build(join(here, 'firmware-app'), buildDir, [`-DFIRMWARE_XSB=${firmwareXsb}`]);
 
   // The bundle the firmware downloads: the new bootloader, table and app.
   const bundleDir = join(root, 'build/device/bundle');
@@ -189,7 +206,16 @@ async function firmwareTier() {
   }
 }
 
-/** One emulator run of the firmware tier on a fresh flash image. */
+/** One run of the firmware tier on a fresh flash image: the reflash, then
+ *  the restart into what it wrote.
+ *
+ *  The restart is a new emulator on the written flash. Espressif's QEMU does
+ *  not survive a software reset into a different app: the new app executes
+ *  stale code and panics before its first line (espressif/qemu#102, open;
+ *  seen here as an illegal instruction at 0x42000000, then a store to its
+ *  DROM), while the same flash boots cleanly from power-on. So the reflash
+ *  runs with -no-reboot, as Espressif's own QEMU tests do: the emulator ends
+ *  when the firmware restarts the chip, and the next one boots the flash. */
 async function reflashInEmulator(buildDir, server) {
   const flash = mergeFlash(buildDir, 4 * 1024 * 1024);
   const config = { bundle: `http://10.0.2.2:${server.port}/files/manifest.json`, retryAttempts: 2, retryDelay: 1000, restart: true };
@@ -198,34 +224,27 @@ async function reflashInEmulator(buildDir, server) {
   const efusePath = join(buildDir, 'qemu_efuse.bin');
   writeFileSync(flashPath, flash);
   writeFileSync(efusePath, efuseImage());
+  const panic = /Guru Meditation|abort\(\) was called|Panic handler|XS abort/;
   const { output, why } = await emulate(flashPath, efusePath, (out) => {
-    if (/XS-REFLASHER NEW APP: [^\n]*\n/.test(out)) return 'new app';
-    if (/reflasher: stopped|reflasher firmware: (no |bad |piece \d+ failed|script (ended|threw))/.test(out)) return 'firmware stopped';
-    const after = out.indexOf('XS-REFLASHER NEW BOOTLOADER');
-    if (after >= 0 && out.indexOf('Panic handler entered multiple times', after) >= 0) return 'new app panicked after the soft reset';
-    if (after < 0 && /Guru Meditation/.test(out)) return 'firmware panicked';
+    if (/reflasher: stopped|reflasher firmware: (no |bad |script (failed|ended|threw))/.test(out)) return 'firmware stopped';
+    if (panic.test(out)) return 'firmware panicked';
     return null;
-  }, { stallMs: 60000 });
-  const done = output.indexOf('reflasher: done');
-  const reset = output.indexOf('rst:0xc', done);
-  const bootloader = output.indexOf('XS-REFLASHER NEW BOOTLOADER', reset);
-  const appAfterReset = output.indexOf('XS-REFLASHER NEW APP: running from factory at 0x00020000', bootloader);
-  const reflashed = done >= 0 && reset > done && bootloader > reset;
-  let app = appAfterReset > bootloader;
-  if (reflashed && !app) {
-    // In the emulator built here, the app after the firmware's esp_restart
-    // panics at once (a plain app restarting itself does not): boot the flash
-    // as the reflash left it from power-on, which is what a device does next.
-    console.log(`\ntest:device: ${why}; booting the written flash from power-on`);
-    const cold = await emulate(flashPath, efusePath, (out) =>
-      /XS-REFLASHER NEW APP: [^\n]*\n/.test(out) || /Guru Meditation|Panic handler/.test(out) ? 'ended' : null);
-    const coldBootloader = cold.output.indexOf('XS-REFLASHER NEW BOOTLOADER');
-    app = coldBootloader >= 0 && cold.output.indexOf('XS-REFLASHER NEW APP: running from factory at 0x00020000', coldBootloader) > coldBootloader;
+  }, { stallMs: 60000, noReboot: true });
+  const done = /reflasher: done in \d+ ms, \d+ attempt\(s\); restarting/.test(output);
+  const restarted = done && why.startsWith('qemu exited');
+  let booted = { output: '', why: 'not run' };
+  if (restarted) {
+    console.log('\ntest:device: the firmware restarted the chip; booting the written flash');
+    booted = await emulate(flashPath, efusePath, (out) =>
+      /XS-REFLASHER NEW APP: [^\n]*\n/.test(out) || panic.test(out) ? 'ended' : null, { noReboot: true });
   }
-  const ok = reflashed && app;
-  console.log(`\ntest:device: firmware tier: ${ok ? `reflashed; the new bootloader ran after the restart; the new app ran ${appAfterReset > bootloader ? 'after the restart' : 'from power-on'}`
-    : `no boot into the new firmware (${why}; done ${done >= 0}, soft reset ${reset >= 0}, new bootloader ${bootloader >= 0}, new app ${app})`}`);
-  return { ok, stalled: why.startsWith('stalled') && done < 0 };
+  const bootloader = booted.output.indexOf('XS-REFLASHER NEW BOOTLOADER');
+  const table = booted.output.indexOf(' 1 factory          factory app      00 00 00020000 000e0000', bootloader);
+  const app = booted.output.indexOf('XS-REFLASHER NEW APP: running from factory at 0x00020000', bootloader);
+  const ok = restarted && bootloader >= 0 && table > bootloader && app > table;
+  console.log(`\ntest:device: firmware tier: ${ok ? 'reflashed and restarted; the new bootloader read the new table and started the new app'
+    : `no boot into the new firmware (${why}; job done ${done}, restarted ${restarted}, new bootloader ${bootloader >= 0}, new table ${table >= 0}, new app ${app >= 0})`}`);
+  return { ok, stalled: why.startsWith('stalled') && !done };
 }
 
 async function main() {

@@ -1,12 +1,14 @@
 /*
- * Script evaluation from memory for the device tier (the host runtime reads
- * scripts from files, host/xs/host_xs.c), and the abort hook the shared
- * platform layer calls when XS cannot go on.
+ * The device tier's XS machine: creation, scripts evaluated from memory
+ * (the host runtime reads them from files, host/xs/host_xs.c), the guard
+ * every entry into XS runs under, and the abort hook the shared platform
+ * layer calls when XS cannot go on. Compiled binaries: dev_xs_binary.c.
  */
 #include "xsAll.h"
 #include "xsScript.h"
 #include "host_xs_api.h"
 #include "dev_xs.h"
+#include "dev_xs_private.h"
 
 #include "esp_log.h"
 
@@ -71,29 +73,21 @@ void dev_xs_delete(xsMachine *the)
 	xsDeleteMachine(the);
 }
 
-static void dev_xs_copy(char *out, size_t out_size, const char *text)
+void dev_xs_copy(char *out, size_t out_size, const char *text)
 {
 	if (out && out_size) {
 		snprintf(out, out_size, "%s", text ? text : "");
 	}
 }
 
-int dev_xs_eval(xsMachine *the, const char *text, char *out, size_t out_size)
+int dev_xs_guard(xsMachine *the, dev_xs_body body, void *data, char *out, size_t out_size)
 {
 	volatile int ok = 0; /* set inside xsTry (setjmp) */
-	dev_xs_source source = { text, 0 };
 	xsBeginHost(the);
 	{
 		xsVars(1);
 		xsTry {
-			txSlot *realm = mxProgram.value.reference->next->value.module.realm;
-			txScript *script = fxParseScript(the, &source, dev_xs_getc, mxProgramFlag);
-			if (!script)
-				mxSyntaxError("script: parse failed");
-			fxRunScript(the, script, mxRealmGlobal(realm), C_NULL, mxRealmClosures(realm)->value.reference, C_NULL, mxProgram.value.reference);
-			mxPullSlot(&xsVar(0));
-			host_xs_run_loop(the);
-			dev_xs_copy(out, out_size, xsToString(xsVar(0)));
+			body(the, data, out, out_size);
 			ok = 1;
 		}
 		xsCatch {
@@ -106,4 +100,27 @@ int dev_xs_eval(xsMachine *the, const char *text, char *out, size_t out_size)
 	}
 	xsEndHost(the);
 	return ok;
+}
+
+void dev_xs_run_script(xsMachine *the, txScript *script, char *out, size_t out_size)
+{
+	txSlot *realm = mxProgram.value.reference->next->value.module.realm;
+	fxRunScript(the, script, mxRealmGlobal(realm), C_NULL, mxRealmClosures(realm)->value.reference, C_NULL, mxProgram.value.reference);
+	mxPullSlot(&xsVar(0));
+	host_xs_run_loop(the);
+	dev_xs_copy(out, out_size, xsToString(xsVar(0)));
+}
+
+static void dev_xs_eval_body(xsMachine *the, void *data, char *out, size_t out_size)
+{
+	txScript *script = fxParseScript(the, data, dev_xs_getc, mxProgramFlag);
+	if (!script)
+		mxSyntaxError("script: parse failed");
+	dev_xs_run_script(the, script, out, out_size); /* XS frees a parsed script once it has run */
+}
+
+int dev_xs_eval(xsMachine *the, const char *text, char *out, size_t out_size)
+{
+	dev_xs_source source = { text, 0 };
+	return dev_xs_guard(the, dev_xs_eval_body, &source, out, out_size);
 }

@@ -1,7 +1,7 @@
 /*
  * Starts the tier's firmware: one XS machine, the configuration from the
  * fwcfg partition as `deviceConfig`, the bundled TypeScript (js/entry.ts)
- * parsed, then the network, then its reflasherMain(), which runs the
+ * compiled to XS bytecode on the host and run here, then the network, then its reflasherMain(), which runs the
  * reflash and restarts.
  */
 #include <stdio.h>
@@ -16,7 +16,8 @@
 #include "freertos/task.h"
 #include "fw_net.h"
 
-extern const char firmware_js_start[] asm("_binary_firmware_js_start");
+extern const uint8_t firmware_xsb_start[] asm("_binary_firmware_xsb_start");
+extern const uint8_t firmware_xsb_end[] asm("_binary_firmware_xsb_end");
 
 static char *fw_config(void)
 {
@@ -65,15 +66,15 @@ void app_main(void)
 		printf("reflasher firmware: bad configuration: %s\n", out);
 		return;
 	}
-	/* The bundle comes in pieces (build-bundle.mjs): XS parses one at a time. */
+	/* The bundle comes compiled (build-bundle.mjs, xs-compile), linked here
+	   into the xscode partition and run from flash. */
+	const esp_partition_t *xscode = esp_partition_find_first(ESP_PARTITION_TYPE_DATA, 0x41, "xscode");
 	int pieces = 0;
-	for (const char *piece = firmware_js_start; *piece; piece += strlen(piece) + 1, pieces++) {
-		printf("reflasher firmware: piece %d, %u bytes, free heap %u, largest block %u\n", pieces, (unsigned)strlen(piece),
+	if (!xscode || !dev_xs_run_binaries(the, firmware_xsb_start, (size_t)(firmware_xsb_end - firmware_xsb_start), xscode,
+			&pieces, out, sizeof(out))) {
+		printf("reflasher firmware: script failed: %s (free heap %u, largest block %u)\n", xscode ? out : "no xscode partition",
 			(unsigned)esp_get_free_heap_size(), (unsigned)heap_caps_get_largest_free_block(MALLOC_CAP_8BIT));
-		if (!dev_xs_eval(the, piece, out, sizeof(out))) {
-			printf("reflasher firmware: piece %d failed: %s (free heap %u)\n", pieces, out, (unsigned)esp_get_free_heap_size());
-			return;
-		}
+		return;
 	}
 	printf("reflasher firmware: script loaded in %d pieces (free heap %u)\n", pieces, (unsigned)esp_get_free_heap_size());
 	if (!fw_net_up(20000)) {
