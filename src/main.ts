@@ -33,7 +33,7 @@ const rules = { verify: verifyBundle, toJob: bundleToJobSpec };
 
 async function attempt(config: FirmwareConfig, report: AppReport) {
   report.newRun();
-  const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources({}) });
+  const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources(config.tls) });
   // A job a power cut interrupted resumes from its journal, with no network needed.
   const run = await reflashOnce(config, platform, rules, {
     beforeLoad: () => (config.mode === 'download' ? ensureNetwork(config) : Promise.resolve()),

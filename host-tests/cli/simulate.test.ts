@@ -151,6 +151,18 @@ describe('reflasher simulate', () => {
       expect(j.bundle).toBe(`${url}manifest.json`);
       expect(j.boot).toMatchObject({ boots: true, projectName: 'fleet-app' });
       expect(j.floor.sectorsChanged).toBe(71);
+
+      // Without --ca only the public CAs are trusted (the firmware's config.certBundle default): refused.
+      const untrusted = await new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const sim = spawn(process.execPath, [join(__dirname, '../../tools/bin/reflasher.js'), 'simulate', '--flash', dumpPath, '--bundle', `${url}manifest.json`, '--public-key', `${keys}.pub.pem`, '--json']);
+        let stdout = '';
+        sim.stdout.on('data', (d) => { stdout += d; });
+        sim.on('close', (status) => resolve({ status, stdout }));
+      });
+      expect(untrusted.status).toBe(1);
+      const u = JSON.parse(untrusted.stdout);
+      expect(u.error.code).toBe('SOURCE_TLS');
+      expect(u.error.message).toMatch(/give the CA that signs the server with --ca/);
     } finally {
       child.kill('SIGTERM');
       pki.dispose();

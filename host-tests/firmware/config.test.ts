@@ -19,6 +19,7 @@ describe('parseConfig', () => {
     expect(c.retry).toEqual(DEFAULT_RETRY);
     expect(c.restart).toBe(true);
     expect(c.wifi).toBeUndefined();
+    expect(c.tls).toEqual({ caCert: undefined, certBundle: true });
   });
 
   test('values given as strings on the mcconfig command line', () => {
@@ -80,6 +81,20 @@ describe('parseConfig', () => {
 
   test('an ssid of exactly 32 bytes is accepted', () => {
     expect(parseConfig({ bundle: 'https://h/m', ssid: 'x'.repeat(32) }).wifi?.ssid).toHaveLength(32);
+  });
+
+  test('https trust: the certificate bundle by default, a given CA alone, never both', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(parseConfig({ bundle: 'https://h/m', caCert: pem }).tls).toEqual({ caCert: pem, certBundle: false });
+    // As mcconfig caCert=... gives it: the line breaks written as \n.
+    const oneLine = pem.replace(/\n/g, '\\n');
+    expect(parseConfig({ bundle: 'https://h/m', caCert: oneLine }).tls.caCert).toBe(pem);
+    expect(parseConfig({ bundle: 'https://h/m', certBundle: 'false' }).tls).toEqual({ caCert: undefined, certBundle: false });
+    // ESP-TLS would verify with the bundle and silently ignore caCert.
+    expect(codeOf(() => parseConfig({ bundle: 'https://h/m', caCert: pem, certBundle: 'true' }))).toBe('CONFIG_INVALID');
+    expect(codeOf(() => parseConfig({ bundle: 'https://h/m', caCert: 'MIIB' }))).toBe('CONFIG_INVALID');
+    expect(() => parseConfig({ bundle: 'https://h/m', caCert: 'MIIB' })).toThrow(/config\.caCert is "\(4 characters, no PEM certificate\)"/);
+    expect(codeOf(() => parseConfig({ bundle: 'https://h/m', caCert: 42 }))).toBe('CONFIG_INVALID');
   });
 
   test('unknownKeys names typos but not the keys other modules own', () => {

@@ -135,4 +135,20 @@ describe('download-mode reflash in the host runtime', () => {
     const port = await refusedPort();
     expectRefused(await reflash({ app: `${plain.origin}/img/app.bin`, nvs: `http://127.0.0.1:${port}/nvs.bin` }), 'SOURCE_CONNECT');
   });
+
+  // The device's own config keys (src/app/config.ts), not the test's http options: an https bundle
+  // URL is trusted through config.caCert, and without it only the public CAs are (config.certBundle).
+  // The "manifest" here is an image, so a fetch that got through TLS fails as a bundle.
+  test.each([
+    { name: 'config.caCert trusts the test CA', config: () => ({ caCert: pki.caCert }), code: 'BUNDLE_JSON' },
+    { name: 'config.caCert with its line breaks written as \\n, as mcconfig gives it', config: () => ({ caCert: pki.caCert.replace(/\n/g, '\\n') }), code: 'BUNDLE_JSON' },
+    { name: 'the default trust (the certificate bundle) refuses the test CA', config: () => ({}), code: 'SOURCE_TLS' },
+  ])('an https bundle URL: $name', async ({ config, code }) => {
+    const flash = join(dir, `flash-${Math.random().toString(16).slice(2)}.bin`);
+    writeFileSync(flash, before);
+    const run = await runFirmware({ flash, dir, job: { bundle: `${secure.origin}/img/nvs.bin`, retryAttempts: '0', restart: 'false', ...config() } });
+    expect(run.exitCode).toBe(1);
+    expect(run.report?.error).toMatchObject({ code });
+    expect(Buffer.from(readFileSync(flash)).equals(Buffer.from(before))).toBe(true);
+  });
 });

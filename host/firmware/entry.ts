@@ -74,7 +74,8 @@ function readJob(): HostJob {
 async function runAsDevice(raw: Record<string, unknown>, http: HttpSourceOptions | undefined): Promise<{ result: JobResult; resumedAt: number | null; attempts: number; signed: boolean; warnings: string[] }> {
   const config = parseConfig(raw);
   const report = traceReport();
-  const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources(http ?? {}) });
+  // The job file's `http` (timeouts, for tests) adds to the config's TLS trust.
+  const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources({ ...config.tls, ...http }) });
   await Promise.resolve();
   native('xs_runner_heap_mark')();
   let signed = false;

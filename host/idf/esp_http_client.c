@@ -9,7 +9,7 @@
  * ESP-IDF keeps the body bytes that came with the headers.
  *
  * Honoured config fields: url, cert_pem/cert_len (PEM only), crt_bundle_attach
- * (the system CA store), timeout_ms, max_redirection_count, event_handler,
+ * (the system CA store; with it cert_pem is ignored, as esp-tls does), timeout_ms, max_redirection_count, event_handler,
  * user_data, buffer_size (floor of curl's buffer), skip_cert_common_name_check,
  * user_agent, keep_alive_enable. Only GET is supported (open's write_len must
  * be 0). Certificates are always verified, as esp-tls does without
@@ -383,14 +383,14 @@ esp_http_client_handle_t esp_http_client_init(const esp_http_client_config_t *co
     }
     c->multi = curl_multi_init();
     c->easy = curl_easy_init();
-    if (config->cert_pem) {
+    if (config->cert_pem && !config->crt_bundle_attach) { /* esp-tls: the bundle wins */
         c->cert_len = config->cert_len ? config->cert_len : strlen(config->cert_pem) + 1;
         c->cert_pem = malloc(c->cert_len);
         if (c->cert_pem) {
             memcpy(c->cert_pem, config->cert_pem, c->cert_len);
         }
     }
-    if (!c->multi || !c->easy || (config->cert_pem && !c->cert_pem) || esp_http_client_set_url(c, config->url) != ESP_OK) {
+    if (!c->multi || !c->easy || (config->cert_pem && !config->crt_bundle_attach && !c->cert_pem) || esp_http_client_set_url(c, config->url) != ESP_OK) {
         esp_http_client_cleanup(c);
         return NULL;
     }

@@ -25,6 +25,14 @@ export interface WifiCredentials {
   password: string | undefined;
 }
 
+/** Whom an https:// bundle server must prove itself to (http:// needs neither). */
+export interface TlsTrust {
+  /** PEM of the CA that signs the bundle server's certificate: trust that CA only. */
+  caCert: string | undefined;
+  /** Trust the public CAs of ESP-IDF's certificate bundle (sdkconfig builds the common set); the default without caCert. */
+  certBundle: boolean;
+}
+
 export interface FirmwareConfig {
   mode: Mode;
   /** Download mode: http(s) URL of the bundle manifest. Embedded mode: its resource name. */
@@ -40,6 +48,7 @@ export interface FirmwareConfig {
   restart: boolean;
   /** Moddable's `ssid`/`password`; undefined = use what the previous firmware stored. */
   wifi: WifiCredentials | undefined;
+  tls: TlsTrust;
 }
 
 /**
@@ -54,7 +63,7 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ attempts: 5,
 // Frozen: a preloaded module's objects then stay in flash instead of costing RAM.
 const KNOWN_KEYS: readonly string[] = Object.freeze([
   'mode', 'bundle', 'publicKey', 'staging', 'forceStaging',
-  'retryAttempts', 'retryDelay', 'retryMaxDelay', 'restart', 'ssid', 'password',
+  'retryAttempts', 'retryDelay', 'retryMaxDelay', 'restart', 'ssid', 'password', 'caCert', 'certBundle',
 ]);
 
 /**
@@ -81,6 +90,7 @@ export function parseConfig(raw: Readonly<Record<string, unknown>>): FirmwareCon
     retry,
     restart: readBoolean(raw, 'restart', true),
     wifi: readWifi(raw),
+    tls: readTls(raw),
   };
 }
 
@@ -139,6 +149,24 @@ function readWifi(raw: Readonly<Record<string, unknown>>): WifiCredentials | und
     throw invalid('password', `(${password.length} characters)`, '8 to 64 characters, or none for an open network');
   }
   return { ssid, password };
+}
+
+function readTls(raw: Readonly<Record<string, unknown>>): TlsTrust {
+  let caCert = readOptionalString(raw, 'caCert');
+  if (caCert !== undefined) {
+    // `mcconfig caCert=...` cannot carry line breaks: accept them written as \n.
+    caCert = caCert.replace(/\\n/g, '\n');
+    if (!/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(caCert)) {
+      throw invalid('caCert', `(${caCert.length} characters, no PEM certificate)`,
+        'a PEM certificate, -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----, its line breaks written as \\n');
+    }
+  }
+  const certBundle = readBoolean(raw, 'certBundle', caCert === undefined);
+  if (caCert !== undefined && certBundle) {
+    // ESP-TLS then verifies with the bundle alone and ignores caCert.
+    throw invalid('certBundle', raw.certBundle, 'false or unset when caCert is given: with both, ESP-TLS uses the bundle and ignores caCert');
+  }
+  return { caCert, certBundle };
 }
 
 function readOptionalString(raw: Readonly<Record<string, unknown>>, key: string): string | undefined {

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       trace(`reflasher: ${level}: ${message}\n`);
     },
   };
-  const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources({}) });
+  const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources(config.tls) });
   const outcome = await runWithRetry(config.retry, {
     attempt: async () => (await reflashOnce(config, platform, { verify: verifyBundle, toJob: bundleToJobSpec })).result,
     committing: () => committing,

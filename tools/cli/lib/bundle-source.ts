@@ -35,7 +35,15 @@ function fetchBytes(url: string, ca: string | undefined): Promise<Uint8Array> {
       res.on('end', () => resolve(new Uint8Array(Buffer.concat(parts))));
       res.on('error', reject);
     });
-    req.on('error', (e) => reject(new ReflashError('SOURCE_CONNECT', `${url}: ${e.message}: is the server up${ca ? '' : ', or does it need --ca'}?`, { url })));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // Node's certificate failures (UNABLE_TO_VERIFY_LEAF_SIGNATURE, SELF_SIGNED_CERT_IN_CHAIN,
+      // CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID...) get the firmware's code for them.
+      if (/CERT|SIGNATURE|TLS|SSL/.test(e.code ?? '')) {
+        reject(new ReflashError('SOURCE_TLS', `${url}: ${e.message}${ca ? ' (checked against --ca)' : ': give the CA that signs the server with --ca'}`, { url }));
+        return;
+      }
+      reject(new ReflashError('SOURCE_CONNECT', `${url}: ${e.message}: is the server up?`, { url }));
+    });
   });
 }
 

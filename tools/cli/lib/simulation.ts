@@ -58,7 +58,7 @@ export async function runFirmware(setup: SimulationSetup, flash: Uint8Array, run
     retryAttempts: '2', retryDelay: '200', retryMaxDelay: '1000',
   };
   if (setup.publicKeyHex) config.publicKey = setup.publicKeyHex;
-  if (setup.caPem) config.http = { caCert: setup.caPem };
+  if (setup.caPem) config.caCert = setup.caPem;
   writeFileSync(jobPath, JSON.stringify(config));
   const r = await runHost({
     flash: flashPath, chip: setup.dump.chip, running, job: jobPath, report: reportPath, trace: tracePath,
