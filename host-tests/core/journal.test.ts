@@ -31,6 +31,23 @@ describe('journal on flash', () => {
     expect(decodePlan(bytes)).toEqual(plan);
   });
 
+  test('decoding a plan never passes more arguments than the XS stack of an ESP32 target holds', () => {
+    // Moddable's ESP32 targets give XS a 512-slot stack (384 on some C3 boards); one
+    // String.fromCharCode(...1024 bytes) overran it and crashed the resume on the chip.
+    const plan = samplePlan();
+    const bytes = encodePlan(plan);
+    expect(bytes.length).toBeGreaterThan(512);
+    const original = String.fromCharCode;
+    let most = 0;
+    String.fromCharCode = (...codes: number[]) => { most = Math.max(most, codes.length); return original(...codes); };
+    try {
+      expect(decodePlan(bytes)).toEqual(plan);
+    } finally {
+      String.fromCharCode = original;
+    }
+    expect(most).toBeLessThanOrEqual(64);
+  });
+
   test('records advance the resume point with writes only: no erase after creation', () => {
     const flash = new MemoryFlash(4 * MiB);
     const journal = Journal.create(flash, nodeCrypto, AT, samplePlan());

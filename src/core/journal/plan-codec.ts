@@ -14,9 +14,16 @@ export function encodePlan(plan: Plan): Uint8Array {
   return bytes;
 }
 
+/**
+ * Characters per String.fromCharCode call: each is an argument on the XS
+ * stack, which holds 512 slots on Moddable's ESP32 targets (384 on some C3
+ * boards). Spreading 1024 overran it and crashed the resume on the chip.
+ */
+export const DECODE_CHUNK = 64;
+
 export function decodePlan(bytes: Uint8Array): Plan {
   let text = '';
-  for (let i = 0; i < bytes.length; i += 1024) text += String.fromCharCode(...bytes.subarray(i, i + 1024));
+  for (let i = 0; i < bytes.length; i += DECODE_CHUNK) text += String.fromCharCode(...bytes.subarray(i, i + DECODE_CHUNK));
   let plan: Plan;
   try {
     plan = JSON.parse(text) as Plan;
