@@ -36,6 +36,14 @@ describe('manifest.json', () => {
     expect((manifest as unknown as { creation: { main: string } }).creation.main).toBe('src/main');
   });
 
+  test('sets the XS stack the job was measured in: the host runtime and the device tier run with the same', () => {
+    // mcconfig's default (384 slots) overflows while the job streams a direct write.
+    const stack = (manifest as unknown as { creation: { stack: number } }).creation.stack;
+    expect(stack).toBeGreaterThanOrEqual(512);
+    expect(read('host/natives/runner.c')).toMatch(new RegExp(`#define RUNNER_DEVICE_STACK_SLOTS ${stack}\\b`));
+    expect(read('device-tests/components/reflasher_xs/dev_xs.c')).toMatch(new RegExp(`\\b${stack},\\s+/\\* stackCount`));
+  });
+
   test('maps every folder of src/ that holds TypeScript (src/target is chosen per platform)', () => {
     const folders: string[] = [];
     const walk = (dir: string) => {

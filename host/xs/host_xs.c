@@ -34,6 +34,7 @@ void fxCreateMachinePlatform(txMachine *the)
 {
 	the->promiseJobs = 0;
 	the->timers = NULL;
+	the->stackBase = NULL;
 	the->abortStatus = 0;
 }
 
@@ -46,6 +47,8 @@ void fxDeleteMachinePlatform(txMachine *the)
 		timer = next;
 	}
 	the->timers = NULL;
+	if (the->stackBase)
+		the->stackBottom = the->stackBase; /* XS frees the stack from its bottom */
 }
 
 void fxQueuePromiseJobs(txMachine *the)
@@ -276,6 +279,19 @@ void host_xs_heap_read(txMachine *the, host_xs_heap *out)
 	out->used = (size_t)the->currentChunksSize + ((size_t)the->currentHeapCount * sizeof(txSlot));
 	out->peak = (size_t)the->peakChunksSize + ((size_t)the->peakHeapCount * sizeof(txSlot));
 	out->live_max = host_xs_live_max;
+}
+
+int host_xs_limit_stack(txMachine *the, int slots)
+{
+	txSlot *bottom = the->stackTop - slots;
+	if (the->stack < bottom)
+		return 0;
+	if (bottom > the->stackBottom) {
+		if (!the->stackBase)
+			the->stackBase = the->stackBottom;
+		the->stackBottom = bottom;
+	}
+	return 1;
 }
 
 void host_xs_heap_mark(txMachine *the)

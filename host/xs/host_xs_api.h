@@ -34,6 +34,9 @@ extern int host_xs_live_sampling;
 void host_xs_heap_read(xsMachine *the, host_xs_heap *out);
 /* Collects garbage, then restarts the peak at the live size. */
 void host_xs_heap_mark(xsMachine *the);
+/* From now on the JavaScript stack holds `slots` slots from its top, as a
+   device's does (XS checks it: mxBoundsCheck); 0 when more are in use already. */
+int host_xs_limit_stack(xsMachine *the, int slots);
 
 /* Implemented by the runner: XS cannot go on (unhandled exception or
    rejection, memory full, stack overflow). Does not return. */

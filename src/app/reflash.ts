@@ -20,6 +20,7 @@ export function reflashOnce<M>(config: FirmwareConfig, platform: Platform, rules
   return runJournaled(platform, async () => {
     await hooks.beforeLoad?.();
     const bundle = await loadBundle(config, platform, rules);
+    if (bundle.signed) platform.report.log('info', 'manifest.sig verified with the configured publicKey');
     for (const warning of bundle.warnings) platform.report.log('warn', warning);
     hooks.loaded?.(bundle);
     return bundle.job;

@@ -60,6 +60,10 @@ export async function executePlan(plan: Plan, platform: Platform, options: Execu
   const started = platform.clock.now();
   const ctx = makeContext(plan, platform, options.measured, (options.stagingErased ?? false) && fromStep === 0);
   for (let i = fromStep; i < plan.steps.length; i++) {
+    // Each step starts from a fresh promise job: its stack is then its own, not
+    // the caller's chain of async calls on top (a resumed job reaches here
+    // without any await, and overran the chip's 512-slot XS stack).
+    await stepBoundary();
     platform.report.log('info', describeStep(plan, i));
     const step = plan.steps[i];
     await RUNNERS[step.kind](ctx, step.image);
@@ -67,6 +71,11 @@ export async function executePlan(plan: Plan, platform: Platform, options: Execu
   }
   platform.report.progress({ phase: 'done', done: plan.images.length, total: plan.images.length });
   return result(ctx, platform.clock.now() - started);
+}
+
+/** Resolves in a later promise job, whatever the caller's depth. */
+function stepBoundary(): Promise<void> {
+  return Promise.resolve();
 }
 
 function makeContext(plan: Plan, platform: Platform, measured: Array<string | null> | undefined, stagingErased: boolean): Context {
