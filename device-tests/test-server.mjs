@@ -1,5 +1,6 @@
-// The HTTP server the device tier downloads from: it listens on 127.0.0.1,
-// which the emulated chip reaches as 10.0.2.2 through QEMU's user network.
+// The HTTP server the device tier downloads from (HTTPS with `tls`): it
+// listens on 127.0.0.1, which the emulated chip reaches as 10.0.2.2 through
+// QEMU's user network.
 //   /blob.bin          100000 pattern bytes (byte i = (i*31 + (i>>8)) & 255),
 //                      strong ETag, Range and If-Range honoured
 //   /cut/blob.bin      the same, but a whole-body response stops after 40000
@@ -8,6 +9,7 @@
 //   /redirect          302 to /blob.bin;  /loop: 302 to itself
 //   /files/<name>      a file from `files` (name -> Buffer), Range honoured
 import { createServer } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
 
 export const BLOB_SIZE = 100000;
 const ETAG = '"blob-v1"';
@@ -45,9 +47,10 @@ function serve(req, res, body, etag, { honourRange = true, cutAt = 0 } = {}) {
   res.end(body);
 }
 
-export function startTestServer({ files = new Map() } = {}) {
+/** @param tls `{ key, cert, maxRecord? }` (PEM) to serve HTTPS */
+export function startTestServer({ files = new Map(), tls = undefined } = {}) {
   const blob = pattern(0, BLOB_SIZE);
-  const server = createServer((req, res) => {
+  const handle = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://device-tests');
     switch (url.pathname) {
       case '/blob.bin': return serve(req, res, blob, ETAG);
@@ -62,7 +65,12 @@ export function startTestServer({ files = new Map() } = {}) {
         res.writeHead(404, { 'Content-Length': 0 }).end();
       }
     }
-  });
+  };
+  const server = tls ? createSecureServer({ key: tls.key, cert: tls.cert }, handle) : createServer(handle);
+  if (tls?.maxRecord) {
+    // TLS records of at most this many bytes (the client's receive buffer holds a whole record).
+    server.on('secureConnection', (socket) => socket.setMaxSendFragment(tls.maxRecord));
+  }
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

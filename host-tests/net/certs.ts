@@ -32,20 +32,22 @@ function makeCa(dir: string, name: string): void {
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
 }
 
-function makeLeaf(dir: string, name: string, ca: string): void {
-  writeFileSync(join(dir, `${name}.ext`), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n');
+function makeLeaf(dir: string, name: string, ca: string, ips: readonly string[]): void {
+  const san = [...ips.map((ip) => `IP:${ip}`), 'DNS:localhost'].join(',');
+  writeFileSync(join(dir, `${name}.ext`), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\n`);
   openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=127.0.0.1']);
   openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`,
     '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
 }
 
-export function makeTestPki(): TestPki {
+/** @param ips the addresses the server's certificate names (the device tier adds QEMU's 10.0.2.2). */
+export function makeTestPki({ ips = ['127.0.0.1'] }: { ips?: readonly string[] } = {}): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'xsr-pki-'));
   makeCa(dir, 'test-ca');
   makeCa(dir, 'other-ca');
-  makeLeaf(dir, 'server', 'test-ca');
-  makeLeaf(dir, 'rogue', 'other-ca');
+  makeLeaf(dir, 'server', 'test-ca', ips);
+  makeLeaf(dir, 'rogue', 'other-ca', ips);
   const read = (f: string) => readFileSync(join(dir, f), 'utf8');
   return {
     caCert: read('test-ca.pem'),

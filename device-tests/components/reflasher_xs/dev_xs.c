@@ -12,7 +12,6 @@
 
 #include "esp_log.h"
 
-static const char *TAG = "dev_xs";
 
 typedef struct {
 	const char *text;
@@ -33,7 +32,13 @@ static int dev_xs_getc(void *data)
    cannot go on, so the tier stops with a line the runner recognises. */
 void host_runtime_abort(xsMachine *the, int status, const char *why)
 {
-	ESP_LOGE(TAG, "XS abort %d: %s", status, why);
+	/* The JavaScript frames, innermost first, with the stack each one reached;
+	   before the line the runner stops at. */
+	for (txSlot *frame = the->frame; frame; frame = frame->next) {
+		char name[96] = "";
+		fxBufferFrameName(the, name, sizeof(name), frame, "");
+		printf("  at %s (stack %d of %d slots)\n", name, (int)(the->stackTop - frame), (int)(the->stackTop - the->stackBottom));
+	}
 	printf("DEVICE-TESTS: XS abort %d: %s\n", status, why);
 	fflush(stdout);
 	abort();
@@ -48,7 +53,7 @@ xsMachine *dev_xs_create(size_t parser_bytes)
 		8 * 1024,    /* incrementalChunkSize */
 		512,         /* initialHeapCount (slots) */
 		256,         /* incrementalHeapCount */
-		512,         /* stackCount */
+		768,         /* stackCount: the firmware's creation.stack (manifest.json) */
 		512,         /* initialKeyCount */
 		128,         /* incrementalKeyCount */
 		127,         /* nameModulo */

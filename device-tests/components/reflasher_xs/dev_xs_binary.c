@@ -218,5 +218,8 @@ int dev_xs_run_binaries(xsMachine *the, const uint8_t *bytes, size_t size, const
 	}
 	*count = n;
 	free(pieces);
+	xsCollectGarbage();
+	printf("dev_xs: loaded; XS holds %d of %d slots (%u B each), %d of %d B of chunks, %d of %d keys\n", (int)the->currentHeapCount, (int)the->maximumHeapCount,
+		(unsigned)sizeof(txSlot), (int)the->currentChunksSize, (int)the->maximumChunksSize, (int)the->keyIndex, (int)the->keyCount);
 	return 1;
 }

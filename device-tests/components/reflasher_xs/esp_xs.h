@@ -37,6 +37,7 @@
 	void* waiterLink; \
 	int promiseJobs; \
 	void* timers; \
+	void* stackBase; /* host_xs_limit_stack: the stack's allocation */ \
 	int abortStatus;
 
 /* What XS's own xsPlatforms.c provides well enough: files are never opened

@@ -21,13 +21,22 @@ declare function trace(...text: string[]): void;
 declare function setTimeout(callback: () => void, ms: number): unknown;
 declare const deviceConfig: Record<string, unknown>;
 
+/** The tier's power cut (run.mjs): when the job reports this progress, say so and stop
+ *  here, between two flash operations, until the emulator is killed. */
+interface PowerCut { phase: string; image: string; done: number }
+
 async function main(): Promise<void> {
-  const config = parseConfig(deviceConfig);
+  const { cutPowerAt, ...settings } = deviceConfig as { cutPowerAt?: PowerCut } & Record<string, unknown>;
+  const config = parseConfig(settings);
   let committing = false;
   let last = '';
   const report = {
     progress(e: ProgressEvent): void {
       if (e.phase === 'commit') committing = true;
+      if (cutPowerAt && e.phase === cutPowerAt.phase && e.image === cutPowerAt.image && e.done >= cutPowerAt.done) {
+        trace(`reflasher-test: power cut at ${e.phase} ${e.image} ${e.done}/${e.total}\n`);
+        for (;;) { /* the emulator is killed here */ }
+      }
       const quarter = e.total > 0 ? Math.floor((e.done * 4) / e.total) : 4;
       const key = `${e.phase}/${e.image ?? ''}/${quarter}`;
       if (key === last) return;
@@ -40,7 +49,12 @@ async function main(): Promise<void> {
   };
   const platform = devicePlatform({ report, crypto: createCrypto(), http: createHttpSources(config.tls) });
   const outcome = await runWithRetry(config.retry, {
-    attempt: async () => (await reflashOnce(config, platform, { verify: verifyBundle, toJob: bundleToJobSpec })).result,
+    attempt: async () => {
+      // As on the device: a journal a power cut left behind is finished first.
+      const run = await reflashOnce(config, platform, { verify: verifyBundle, toJob: bundleToJobSpec });
+      if (run.resumedAt !== null) trace(`reflasher: resumed an interrupted job at step ${run.resumedAt}\n`);
+      return run.result;
+    },
     committing: () => committing,
     sleep: (ms) => new Promise<void>((resolve) => { setTimeout(resolve, ms); }),
     log: (line) => trace(`reflasher: ${line}\n`),
@@ -50,9 +64,8 @@ async function main(): Promise<void> {
   if (config.restart) restart();
 }
 
-// Parsing this script on the chip takes most of its heap while it lasts:
-// main/firmware_main.c parses it first, brings the network up once the
-// parser's memory is back, then calls reflasherMain().
+// main/firmware_main.c runs this script (compiled on the host), brings the
+// network up, then calls reflasherMain().
 (globalThis as unknown as { reflasherMain: () => Promise<void> }).reflasherMain = () => main().catch((e: unknown) => {
   const text = isReflashError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   trace(`reflasher: stopped: ${text}\n`);

@@ -31,13 +31,16 @@ static char *fw_config(void)
 	return text;
 }
 
+static TaskHandle_t fw_main_task;
+
 /* Every 10 s: the heap, so a stall in the emulator log says what it had left. */
 static void fw_watch(void *arg)
 {
 	for (;;) {
 		vTaskDelay(pdMS_TO_TICKS(10000));
-		printf("reflasher firmware: alive, free heap %u, minimum ever %u\n",
-			(unsigned)esp_get_free_heap_size(), (unsigned)esp_get_minimum_free_heap_size());
+		printf("reflasher firmware: alive, free heap %u, minimum ever %u, largest %u, main stack never used %u\n",
+			(unsigned)esp_get_free_heap_size(), (unsigned)esp_get_minimum_free_heap_size(), (unsigned)heap_caps_get_largest_free_block(MALLOC_CAP_8BIT),
+			(unsigned)uxTaskGetStackHighWaterMark(fw_main_task));
 	}
 }
 
@@ -45,6 +48,7 @@ void app_main(void)
 {
 	char out[256];
 	printf("reflasher firmware: start (free heap %u)\n", (unsigned)esp_get_free_heap_size());
+	fw_main_task = xTaskGetCurrentTaskHandle();
 	xTaskCreate(fw_watch, "fw_watch", 2048, NULL, 1, NULL);
 	char *config = fw_config();
 	if (!config || config[0] != '{') {
@@ -56,6 +60,7 @@ void app_main(void)
 		printf("reflasher firmware: no XS machine\n");
 		return;
 	}
+	printf("reflasher firmware: XS machine created (free heap %u)\n", (unsigned)esp_get_free_heap_size());
 	char *set = NULL;
 	if (asprintf(&set, "globalThis.deviceConfig = %s; 'configured'", config) < 0)
 		return;
