@@ -1,7 +1,7 @@
 /*
  * XS platform header for the host runtime (passed to the XS sources as
- * XSPLATFORM). Linux, little endian; the machine carries the promise-job flag
- * and the timer list the run loop in host_xs.c needs.
+ * XSPLATFORM). Linux, little endian, threads and GCC atomics; the machine's
+ * fields are those of host_xs_machine.h.
  */
 #ifndef HOST_XS_H
 #define HOST_XS_H
@@ -34,24 +34,7 @@
 #define mxUseGCCAtomics 1
 #define mxUsePOSIXThreads 1
 
-#define mxMachinePlatform \
-	void* waiterCondition; \
-	void* waiterData; \
-	void* waiterLink; \
-	int promiseJobs; \
-	void* timers; \
-	void* stackBase; /* host_xs_limit_stack: the stack's allocation */ \
-	int abortStatus;
-
-/* What XS's own xsPlatforms.c provides well enough for a host program. */
-#define mxUseDefaultBuildKeys 1
-#define mxUseDefaultChunkAllocation 1
-#define mxUseDefaultSlotAllocation 1
-#define mxUseDefaultFindModule 1
-#define mxUseDefaultLoadModule 1
-#define mxUseDefaultParseScript 1
-#define mxUseDefaultSharedChunks 1
-#define mxUseDefaultDebug 1
+#include "host_xs_machine.h"
 
 #if INTPTR_MAX == INT64_MAX
 	#define mx32bitID 1

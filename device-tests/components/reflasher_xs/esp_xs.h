@@ -3,7 +3,7 @@
  * XSPLATFORM): ESP-IDF on an ESP32-C3, 32-bit RISC-V, little endian, no
  * threads. RISC-V here has neither atomics nor misaligned access, as
  * Moddable's own esp platform says (xs/platforms/esp/xsPlatform.h). The
- * machine carries what the shared run loop (host/xs/host_xs.c) needs.
+ * machine's fields are those the shared layer needs (host/xs/host_xs_machine.h).
  */
 #ifndef ESP_XS_H
 #define ESP_XS_H
@@ -31,25 +31,7 @@
 #define mxUnalignedAccess 0
 #define mxMisalignedSettersCrash 1
 
-#define mxMachinePlatform \
-	void* waiterCondition; \
-	void* waiterData; \
-	void* waiterLink; \
-	int promiseJobs; \
-	void* timers; \
-	void* stackBase; /* host_xs_limit_stack: the stack's allocation */ \
-	int abortStatus;
-
-/* What XS's own xsPlatforms.c provides well enough: files are never opened
-   (the tier evaluates scripts from memory), keys and chunks come from the
-   C heap. */
-#define mxUseDefaultBuildKeys 1
-#define mxUseDefaultChunkAllocation 1
-#define mxUseDefaultSlotAllocation 1
-#define mxUseDefaultFindModule 1
-#define mxUseDefaultLoadModule 1
-#define mxUseDefaultParseScript 1
-#define mxUseDefaultSharedChunks 1
-#define mxUseDefaultDebug 1
+/* Files are never opened: the tier runs scripts and binaries from memory. */
+#include "host_xs_machine.h"
 
 #endif /* ESP_XS_H */
