@@ -51,18 +51,7 @@ static void usage(const char *problem)
 	exit(EXIT_USAGE);
 }
 
-static const uint8_t *map_file(const char *path, size_t *size)
-{
-	char error[256];
-	const uint8_t *data = runner_map_file(path, size, error, sizeof(error));
-	if (!data) {
-		fprintf(stderr, "xs-reflasher: %s\n", error);
-		exit(EXIT_USAGE);
-	}
-	return data;
-}
-
-/* name=value for --config and --resource; exits on anything else. */
+/* name=value for --config; exits on anything else. */
 static void split_pair(const char *flag, const char *text, char **name, const char **value)
 {
 	const char *equals = strchr(text, '=');
@@ -145,13 +134,8 @@ static void configure(int argc, char **argv)
 			gConfig[gConfigCount++].key = name;
 		}
 		else if (!strcmp(flag, "--resource")) {
-			runner_resource *r;
-			const char *path;
-			if (runner.resource_count == RUNNER_MAX_RESOURCES) usage("--resource: too many");
-			r = &runner.resources[runner.resource_count++];
-			split_pair(flag, value, &name, &path);
-			r->name = name;
-			r->data = map_file(path, &r->size);
+			if (runner_add_resource(value, error, sizeof(error)) < 0)
+				usage(error);
 		}
 		else {
 			snprintf(error, sizeof(error), "unknown flag %s", flag);

@@ -47,6 +47,27 @@ const uint8_t *runner_map_file(const char *path, size_t *size, char *error, size
 	return data;
 }
 
+int runner_add_resource(const char *spec, char *error, size_t error_size)
+{
+	const char *equals = strchr(spec, '=');
+	runner_resource *r;
+	if (!equals || equals == spec) {
+		snprintf(error, error_size, "--resource %s: expected name=path", spec);
+		return -1;
+	}
+	if (runner.resource_count == RUNNER_MAX_RESOURCES) {
+		snprintf(error, error_size, "--resource: more than %d resources", RUNNER_MAX_RESOURCES);
+		return -1;
+	}
+	r = &runner.resources[runner.resource_count];
+	r->data = runner_map_file(equals + 1, &r->size, error, error_size);
+	if (!r->data)
+		return -1;
+	r->name = strndup(spec, (size_t)(equals - spec));
+	runner.resource_count++;
+	return 0;
+}
+
 void xs_resource_destructor(void *data)
 {
 	/* The runner owns the mapping. */

@@ -39,22 +39,17 @@ void runner_finish(int ok, int bug, const char *json)
 	runner.finish_bug = bug;
 }
 
-static const uint8_t *runner_map(const char *path, size_t *size)
+static char *runner_read_text(const char *path)
 {
 	char error[256];
-	const uint8_t *data = runner_map_file(path, size, error, sizeof(error));
+	size_t size;
+	const uint8_t *data = runner_map_file(path, &size, error, sizeof(error));
+	char *text;
 	if (!data) {
 		fprintf(stderr, "reflasher-host: %s\n", error);
 		exit(RUNNER_USAGE);
 	}
-	return data;
-}
-
-static char *runner_read_text(const char *path)
-{
-	size_t size;
-	const uint8_t *data = runner_map(path, &size);
-	char *text = malloc(size + 1);
+	text = malloc(size + 1);
 	if (!text)
 		exit(RUNNER_CRASHED);
 	memcpy(text, data, size);
@@ -179,15 +174,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(flag, "--firmware")) firmware = value;
 		else if (!strcmp(flag, "--report")) runner.report_path = value;
 		else if (!strcmp(flag, "--resource")) {
-			const char *equals = strchr(value, '=');
-			runner_resource *r;
-			if (!equals || equals == value)
-				usage("--resource: expected name=path");
-			if (runner.resource_count == RUNNER_MAX_RESOURCES)
-				usage("--resource: too many resources");
-			r = &runner.resources[runner.resource_count++];
-			r->name = strndup(value, (size_t)(equals - value));
-			r->data = runner_map(equals + 1, &r->size);
+			if (runner_add_resource(value, error, sizeof(error)) < 0)
+				usage(error);
 		}
 		else {
 			snprintf(error, sizeof(error), "unknown flag %s", flag);

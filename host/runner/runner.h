@@ -47,6 +47,9 @@ const runner_resource *runner_find_resource(const char *name);
 /* Maps a file read-only (an empty file maps to a valid empty buffer); NULL
    with the reason in `error`. */
 const uint8_t *runner_map_file(const char *path, size_t *size, char *error, size_t error_size);
+/* --resource name=path: maps the file under that name; -1 with the reason in
+   `error` (no '=', too many resources, a file that cannot be mapped). */
+int runner_add_resource(const char *spec, char *error, size_t error_size);
 /* Sets the outcome the firmware reported (copies `json`). */
 void runner_finish(int ok, int bug, const char *json);
 
