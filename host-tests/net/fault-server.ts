@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { makeTestPki, type TestPki } from './certs';
 
 export interface RequestLog {
   path: string;
@@ -199,4 +200,28 @@ export async function refusedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/** The servers the network tests share, all serving `images`: plain HTTP, HTTPS
+ *  from the test CA, and HTTPS from a CA the client does not trust. */
+export interface ServerSet {
+  pki: TestPki;
+  plain: FaultServer;
+  secure: FaultServer;
+  rogue: FaultServer;
+  close(): Promise<void>;
+}
+
+export async function startServerSet(images: Map<string, Uint8Array>): Promise<ServerSet> {
+  const pki = makeTestPki();
+  const plain = await startFaultServer({ images });
+  const secure = await startFaultServer({ images, tls: { key: pki.serverKey, cert: pki.serverCert } });
+  const rogue = await startFaultServer({ images, tls: { key: pki.rogueKey, cert: pki.rogueCert } });
+  return {
+    pki, plain, secure, rogue,
+    close: async () => {
+      await Promise.all([plain.close(), secure.close(), rogue.close()]);
+      pki.dispose();
+    },
+  };
 }

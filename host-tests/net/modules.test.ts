@@ -6,8 +6,8 @@
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestPki, type TestPki } from './certs';
-import { refusedPort, startFaultServer, startSilentServer, type FaultServer } from './fault-server';
+import type { TestPki } from './certs';
+import { refusedPort, startServerSet, startSilentServer, type FaultServer, type ServerSet } from './fault-server';
 import { blankFlash } from './flash-image';
 import { bundleFirmware, ensureRuntime, runFirmware, scratchDir, traceLines } from './runtime';
 
@@ -17,6 +17,7 @@ const IMAGE = new Uint8Array(randomBytes(4 << 20));
 const SMALL = IMAGE.subarray(0, 100_000);
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+let servers: ServerSet;
 let pki: TestPki;
 let plain: FaultServer;
 let secure: FaultServer;
@@ -31,17 +32,11 @@ beforeAll(async () => {
   firmware = bundleFirmware(join(__dirname, 'probe/net-probe.ts'), dir);
   flash = join(dir, 'flash.bin');
   writeFileSync(flash, blankFlash());
-  pki = makeTestPki();
-  const images = new Map([['image.bin', IMAGE], ['small.bin', SMALL]]);
-  plain = await startFaultServer({ images });
-  secure = await startFaultServer({ images, tls: { key: pki.serverKey, cert: pki.serverCert } });
-  rogue = await startFaultServer({ images, tls: { key: pki.rogueKey, cert: pki.rogueCert } });
+  servers = await startServerSet(new Map([['image.bin', IMAGE], ['small.bin', SMALL]]));
+  ({ pki, plain, secure, rogue } = servers);
 });
 
-afterAll(async () => {
-  await Promise.all([plain?.close(), secure?.close(), rogue?.close()]);
-  pki?.dispose();
-});
+afterAll(() => servers?.close());
 
 const quick = { connectTimeoutMs: 2000, readTimeoutMs: 1000 };
 

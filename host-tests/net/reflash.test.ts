@@ -10,8 +10,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeTestPki, type TestPki } from './certs';
-import { refusedPort, startFaultServer, type FaultServer } from './fault-server';
+import type { TestPki } from './certs';
+import { refusedPort, startServerSet, type FaultServer, type ServerSet } from './fault-server';
 import { FLASH_SIZE, LAYOUT, blankFlash } from './flash-image';
 import { ensureRuntime, runFirmware, scratchDir } from './runtime';
 
@@ -26,6 +26,7 @@ const DATA = new Uint8Array(randomBytes(NVS.size));
 const OLD_NVS = new Uint8Array(randomBytes(NVS.size));
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+let servers: ServerSet;
 let pki: TestPki;
 let plain: FaultServer;
 let secure: FaultServer;
@@ -36,20 +37,14 @@ let before: Uint8Array;
 beforeAll(async () => {
   ensureRuntime();
   dir = scratchDir('xsr-reflash-');
-  pki = makeTestPki();
-  const images = new Map([['app.bin', APP], ['nvs.bin', DATA]]);
-  plain = await startFaultServer({ images });
-  secure = await startFaultServer({ images, tls: { key: pki.serverKey, cert: pki.serverCert } });
-  rogue = await startFaultServer({ images, tls: { key: pki.rogueKey, cert: pki.rogueCert } });
+  servers = await startServerSet(new Map([['app.bin', APP], ['nvs.bin', DATA]]));
+  ({ pki, plain, secure, rogue } = servers);
   // A device in service: its nvs holds data the network stack needs.
   before = blankFlash();
   before.set(OLD_NVS, NVS.address);
 });
 
-afterAll(async () => {
-  await Promise.all([plain?.close(), secure?.close(), rogue?.close()]);
-  pki?.dispose();
-});
+afterAll(() => servers?.close());
 
 interface Images { app: string; nvs: string; nvsSha?: string; nvsSize?: number }
 
