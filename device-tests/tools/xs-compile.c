@@ -59,21 +59,6 @@ void fxVReportWarning(void *console, txString path, txInteger line, txString for
 	fprintf(stderr, "\n");
 }
 
-typedef struct {
-	const char *text;
-	size_t at;
-} source_t;
-
-static int source_getc(void *data)
-{
-	source_t *source = data;
-	char c = source->text[source->at];
-	if (!c)
-		return C_EOF;
-	source->at++;
-	return (unsigned char)c;
-}
-
 static void put_atom_header(FILE *out, size_t size, const char *type)
 {
 	uint32_t be = htonl((uint32_t)size);
@@ -122,18 +107,22 @@ static int compile_piece(const char *path, const char *text, FILE *out)
 	txParser *parser = &parser_;
 	txParserJump jump;
 	txScript *script = NULL;
-	source_t source = { text, 0 };
+	/* Read as xsc reads a file, through fgetc. */
+	FILE *stream = fmemopen((void *)text, strlen(text), "r");
+	if (!stream)
+		return 0;
 	fxInitializeParser(parser, NULL, 1024 * 1024, 1993);
 	parser->firstJump = &jump;
 	if (c_setjmp(jump.jmp_buf) == 0) {
 		parser->origin = parser->path = fxNewParserSymbol(parser, (txString)path);
-		fxParserTree(parser, &source, source_getc, mxProgramFlag, NULL);
+		fxParserTree(parser, stream, (txGetter)fgetc, mxProgramFlag, NULL);
 		fxParserHoist(parser);
 		fxParserBind(parser);
 		script = fxParserCode(parser);
 	}
 	int ok = script && parser->errorCount == 0;
 	fxTerminateParser(parser);
+	fclose(stream);
 	if (!ok) {
 		fxDeleteScript(script);
 		return 0;
