@@ -6,9 +6,10 @@
  *
  * 2.28 and 4.0 differ in ways this file steers around: psa_key_id_t is used
  * (2.28's mbedtls_svc_key_id_t is the same type unless owner encoding is
- * configured), messages are hashed here and verified with psa_verify_hash
- * (no reliance on psa_verify_message), and the hash state lives on the C heap
- * because accelerated PSA drivers may keep pointers inside it.
+ * configured), and the hash state lives on the C heap because accelerated
+ * PSA drivers may keep pointers inside it. Both have psa_verify_message,
+ * which hashes the message itself (checked on the host and in the device
+ * tier).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -125,27 +126,22 @@ void xs_crypto_verify_p256(xsMachine *the)
     }
     init(the);
 
-    uint8_t hash[PSA_HASH_LENGTH(PSA_ALG_SHA_256)];
-    size_t hashLength = 0;
-    psa_status_t status = psa_hash_compute(PSA_ALG_SHA_256, message, messageLength, hash, sizeof(hash), &hashLength);
-    if (status != PSA_SUCCESS) {
-        xsUnknownError("psa_hash_compute(SHA-256) failed: %d", (int)status);
-    }
     psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
     psa_set_key_type(&attributes, PSA_KEY_TYPE_ECC_PUBLIC_KEY(PSA_ECC_FAMILY_SECP_R1));
     psa_set_key_bits(&attributes, 256);
-    psa_set_key_usage_flags(&attributes, PSA_KEY_USAGE_VERIFY_HASH);
+    psa_set_key_usage_flags(&attributes, PSA_KEY_USAGE_VERIFY_MESSAGE);
     psa_set_key_algorithm(&attributes, PSA_ALG_ECDSA(PSA_ALG_SHA_256));
     psa_key_id_t id = 0;
-    status = psa_import_key(&attributes, key, keyLength, &id);
+    psa_status_t status = psa_import_key(&attributes, key, keyLength, &id);
     psa_reset_key_attributes(&attributes);
     if (status != PSA_SUCCESS) {
         xsUnknownError("CONFIG_INVALID: public key is not a P-256 point: psa_import_key %d", (int)status);
     }
-    status = psa_verify_hash(id, PSA_ALG_ECDSA(PSA_ALG_SHA_256), hash, hashLength, signature, signatureLength);
+    /* PSA hashes the message with SHA-256 itself. */
+    status = psa_verify_message(id, PSA_ALG_ECDSA(PSA_ALG_SHA_256), message, messageLength, signature, signatureLength);
     psa_destroy_key(id);
     if (status != PSA_SUCCESS && status != PSA_ERROR_INVALID_SIGNATURE) {
-        xsUnknownError("psa_verify_hash failed: %d", (int)status);
+        xsUnknownError("psa_verify_message failed: %d", (int)status);
     }
     xsmcSetBoolean(xsResult, status == PSA_SUCCESS);
 }
