@@ -22,6 +22,7 @@ import { type ErrorCode, ReflashError, hex } from '../errors';
 import { type Check, pass, warn } from './checks';
 import { chipById, findChip } from './chips';
 import { type ReadFn, arrayReader, cString, equalBytes, pullInto, toHex, u16, u32 } from './bytes';
+import { FieldStream } from './field-stream';
 
 export const ESP_IMAGE_MAGIC = 0xe9;
 export const ESP_IMAGE_HEADER_SIZE = 24;
@@ -179,14 +180,9 @@ const enum Stage { Header, SegmentHeader, SegmentData, Tail, Hash, Done }
  * @throws ReflashError from `update()` at the first failed check, and from
  * `finish()` with `IMAGE_TRUNCATED` when the image has not ended.
  */
-export class EspImageVerifier {
+export class EspImageVerifier extends FieldStream {
   private readonly opts: EspImageOptions;
   private stage = Stage.Header;
-  private buf = new Uint8Array(ESP_IMAGE_HEADER_SIZE);
-  private need = ESP_IMAGE_HEADER_SIZE;
-  private fill = 0;
-  private pos = 0;
-  private remaining = 0;
   private xor = ESP_CHECKSUM_SEED;
   private sha: Sha256 | undefined;
   private header: EspImageHeader | undefined;
@@ -203,6 +199,7 @@ export class EspImageVerifier {
   trailing = 0;
 
   constructor(opts: EspImageOptions) {
+    super(ESP_IMAGE_HEADER_SIZE);
     this.opts = opts;
     this.kind = opts.kind;
   }
@@ -218,34 +215,31 @@ export class EspImageVerifier {
   }
 
   update(chunk: Uint8Array): void {
-    let i = 0;
-    while (i < chunk.length && this.stage !== Stage.Done) {
-      if (this.stage === Stage.SegmentData) {
-        const n = Math.min(this.remaining, chunk.length - i);
-        const part = chunk.subarray(i, i + n);
-        this.xor = xorBytes(this.xor, part);
-        if (this.segments.length === 1 && this.firstFill < this.first.length) {
-          const take = Math.min(n, this.first.length - this.firstFill);
-          this.first.set(part.subarray(0, take), this.firstFill);
-          this.firstFill += take;
-        }
-        if (this.sha) this.sha.update(part);
-        this.remaining -= n;
-        this.pos += n;
-        i += n;
-        if (this.remaining === 0) this.endSegment();
-      } else {
-        const n = Math.min(this.need - this.fill, chunk.length - i);
-        const part = chunk.subarray(i, i + n);
-        this.buf.set(part, this.fill);
-        if (this.sha && this.stage !== Stage.Hash) this.sha.update(part);
-        this.fill += n;
-        this.pos += n;
-        i += n;
-        if (this.fill === this.need) this.fieldComplete();
-      }
+    this.trailing += chunk.length - this.feed(chunk);
+  }
+
+  protected get passing(): boolean {
+    return this.stage === Stage.SegmentData;
+  }
+
+  /** Segment data: into the checksum, the app descriptor's bytes, the hash. */
+  protected passed(part: Uint8Array): void {
+    this.xor = xorBytes(this.xor, part);
+    if (this.segments.length === 1 && this.firstFill < this.first.length) {
+      const take = Math.min(part.length, this.first.length - this.firstFill);
+      this.first.set(part.subarray(0, take), this.firstFill);
+      this.firstFill += take;
     }
-    this.trailing += chunk.length - i;
+    if (this.sha) this.sha.update(part);
+  }
+
+  protected runComplete(): void {
+    this.endSegment();
+  }
+
+  /** Headers and the tail are hashed; the appended hash itself is not. */
+  protected gathered(part: Uint8Array): void {
+    if (this.sha && this.stage !== Stage.Hash) this.sha.update(part);
   }
 
   /** @throws ReflashError `IMAGE_TRUNCATED` when fed bytes stop before the image's end. */
@@ -273,9 +267,7 @@ export class EspImageVerifier {
 
   private expect(n: number, stage: Stage): void {
     this.stage = stage;
-    this.need = n;
-    this.fill = 0;
-    if (this.buf.length < n) this.buf = new Uint8Array(n);
+    this.gather(n);
   }
 
   private fail(id: string, code: ErrorCode, message: string, details?: Record<string, number | string | boolean>): never {
@@ -294,7 +286,7 @@ export class EspImageVerifier {
     }
   }
 
-  private fieldComplete(): void {
+  protected fieldComplete(): void {
     const b = this.buf;
     switch (this.stage) {
       case Stage.Header: return this.onHeader(b);

@@ -18,6 +18,7 @@ import type { CryptoPort, Sha256 } from '../ports';
 import { type ErrorCode, ReflashError, hex } from '../errors';
 import { type Check, pass } from './checks';
 import { type ReadFn, arrayReader, concatBytes, equalBytes, pseudoRandomBytes, pullInto, put16, put32, toHex, u16, u32 } from './bytes';
+import { FieldStream } from './field-stream';
 
 export const MCUBOOT_MAGIC = 0x96f3b83d;
 export const MCUBOOT_MAGIC_V1 = 0x96f3b83c;
@@ -80,21 +81,17 @@ const enum Stage { Header, HeaderPad, Body, Protected, Info, Tlvs, Done }
  * @throws ReflashError from `update()` at the first failed check, and from
  * `finish()` with `IMAGE_TRUNCATED` when the image has not ended.
  */
-export class McubootVerifier {
+export class McubootVerifier extends FieldStream {
   private readonly opts: McubootOptions & { size?: number };
   private readonly checks: Check[] = [];
   private stage = Stage.Header;
-  private buf = new Uint8Array(MCUBOOT_HEADER_SIZE);
-  private need = MCUBOOT_HEADER_SIZE;
-  private fill = 0;
-  private pos = 0;
-  private remaining = 0;
   private readonly sha: Sha256;
   private header: McubootImageInfo['header'] | undefined;
   private readonly tlvs: McubootTlv[] = [];
   private result: McubootImageInfo | undefined;
 
   constructor(opts: McubootOptions & { size?: number }) {
+    super(MCUBOOT_HEADER_SIZE);
     this.opts = opts;
     this.sha = opts.crypto.sha256();
   }
@@ -104,26 +101,24 @@ export class McubootVerifier {
   }
 
   update(chunk: Uint8Array): void {
-    let i = 0;
-    while (i < chunk.length && this.stage !== Stage.Done) {
-      if (this.stage === Stage.HeaderPad || this.stage === Stage.Body) {
-        const n = Math.min(this.remaining, chunk.length - i);
-        this.sha.update(chunk.subarray(i, i + n));
-        this.remaining -= n;
-        this.pos += n;
-        i += n;
-        if (this.remaining === 0) this.passThroughComplete();
-        continue;
-      }
-      const n = Math.min(this.need - this.fill, chunk.length - i);
-      const part = chunk.subarray(i, i + n);
-      this.buf.set(part, this.fill);
-      if (this.stage === Stage.Header || this.stage === Stage.Protected) this.sha.update(part);
-      this.fill += n;
-      this.pos += n;
-      i += n;
-      if (this.fill === this.need) this.fieldComplete();
-    }
+    this.feed(chunk);
+  }
+
+  protected get passing(): boolean {
+    return this.stage === Stage.HeaderPad || this.stage === Stage.Body;
+  }
+
+  protected passed(part: Uint8Array): void {
+    this.sha.update(part);
+  }
+
+  protected runComplete(): void {
+    this.passThroughComplete();
+  }
+
+  /** The header and the protected TLVs are hashed; the TLV area is not. */
+  protected gathered(part: Uint8Array): void {
+    if (this.stage === Stage.Header || this.stage === Stage.Protected) this.sha.update(part);
   }
 
   /** @throws ReflashError `IMAGE_TRUNCATED` when fed bytes stop before the image's end. */
@@ -136,9 +131,7 @@ export class McubootVerifier {
 
   private expect(n: number, stage: Stage): void {
     this.stage = stage;
-    this.need = n;
-    this.fill = 0;
-    if (this.buf.length < n) this.buf = new Uint8Array(n);
+    this.gather(n);
   }
 
   private reach(end: number, what: string): void {
@@ -147,7 +140,7 @@ export class McubootVerifier {
     if (size !== undefined && end > size) fail(this.checks, 'length', 'IMAGE_TRUNCATED', `MCUboot ${what} reaches byte ${end} but only ${size} bytes are there: the image is cut short`, { end, size });
   }
 
-  private fieldComplete(): void {
+  protected fieldComplete(): void {
     const b = this.buf.subarray(0, this.need);
     switch (this.stage) {
       case Stage.Header: return this.onHeader(b);
