@@ -232,6 +232,13 @@ async function firmwareTier() {
   }
 }
 
+/** The firmware's configuration as JSON in its fwcfg partition (firmware-app/partitions.csv), the rest erased. */
+function writeFirmwareConfig(flash, config) {
+  const FWCFG = 0x3f0000;
+  flash.fill(0xff, FWCFG, FWCFG + 0x1000);
+  flash.write(JSON.stringify(config), FWCFG, 'latin1');
+}
+
 /** One run of the firmware tier on a fresh flash image: the job, a power cut
  *  in the middle of its direct write, the resumed job, and the restart into
  *  what it wrote.
@@ -245,16 +252,14 @@ async function firmwareTier() {
  *  when the firmware restarts the chip, and the next one boots the flash. */
 async function reflashInEmulator(buildDir, config) {
   const flash = mergeFlash(buildDir, 4 * 1024 * 1024);
-  // fwcfg (firmware-app/partitions.csv): the power cut only on the first boot.
-  const cut = { phase: 'download', image: 'factory', done: 65536 };
-  flash.write(JSON.stringify({ ...config, cutPowerAt: cut }), 0x3f0000, 'latin1');
+  // The power cut only on the first boot.
+  writeFirmwareConfig(flash, { ...config, cutPowerAt: { phase: 'download', image: 'factory', done: 65536 } });
   const flashPath = join(buildDir, 'qemu_flash.bin');
   const efusePath = join(buildDir, 'qemu_efuse.bin');
   writeFileSync(flashPath, flash);
   writeFileSync(efusePath, efuseImage());
   const panic = /Guru Meditation|abort\(\) was called|Panic handler|XS abort/;
   const stopped = /reflasher: stopped|reflasher firmware: (no |bad |script (failed|ended|threw))/;
-  const fail = (why) => ({ ok: false, stalled: why.startsWith('stalled') });
 
   // 1. The job, until 64 KiB of the app's direct write are done: the firmware
   //    stops between two flash operations and the emulator is killed there.
@@ -270,8 +275,7 @@ async function reflashInEmulator(buildDir, config) {
   }
   console.log('\ntest:device: power cut during the direct write of "factory"; powering on again');
   const written = readFileSync(flashPath);
-  written.fill(0xff, 0x3f0000, 0x3f1000);
-  written.write(JSON.stringify(config), 0x3f0000, 'latin1');
+  writeFirmwareConfig(written, config);
   writeFileSync(flashPath, written);
 
   // 2. Power on: the old boot chain is intact (nothing was committed), the
@@ -283,7 +287,7 @@ async function reflashInEmulator(buildDir, config) {
   const restarted = done && second.why.startsWith('qemu exited');
   if (!resumed || !restarted) {
     console.log(`\ntest:device: firmware tier: no resumed job (${second.why}; resumed ${Boolean(resumed)}, done ${done}, restarted ${restarted})`);
-    return fail(second.why);
+    return { ok: false, stalled: second.why.startsWith('stalled') };
   }
   console.log(`\ntest:device: ${resumed.slice('reflasher: '.length)}; the firmware restarted the chip; booting the written flash`);
 

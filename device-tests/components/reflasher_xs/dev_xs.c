@@ -10,9 +10,6 @@
 #include "dev_xs.h"
 #include "dev_xs_private.h"
 
-#include "esp_log.h"
-
-
 typedef struct {
 	const char *text;
 	size_t at;
@@ -78,7 +75,7 @@ void dev_xs_delete(xsMachine *the)
 	xsDeleteMachine(the);
 }
 
-void dev_xs_copy(char *out, size_t out_size, const char *text)
+static void dev_xs_copy(char *out, size_t out_size, const char *text)
 {
 	if (out && out_size) {
 		snprintf(out, out_size, "%s", text ? text : "");

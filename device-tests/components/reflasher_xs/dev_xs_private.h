@@ -17,6 +17,4 @@ int dev_xs_guard(xsMachine *the, dev_xs_body body, void *data, char *out, size_t
    and timers until none is left; String(result) into `out`. */
 void dev_xs_run_script(xsMachine *the, txScript *script, char *out, size_t out_size);
 
-void dev_xs_copy(char *out, size_t out_size, const char *text);
-
 #endif
